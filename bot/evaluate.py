@@ -1,0 +1,68 @@
+"""`python -m bot.evaluate CASES.jsonl [--municipality CODE]`
+
+Reads JSON lines with at least `id` and `text`, runs each through the trained model on
+the same code path as the server, and prints one JSON line per case:
+{"id", "intent", "domains", "domain_scores", "crisis"}.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+from pathlib import Path
+from typing import Any, Dict, Iterator, TextIO
+
+from bot.nlu_model import ConcernParser, ModelNotTrainedError, quiet_rasa_logs
+
+
+def read_cases(stream: TextIO) -> Iterator[Dict[str, Any]]:
+    for number, line in enumerate(stream, start=1):
+        if not line.strip():
+            continue
+        try:
+            case = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise SystemExit(f"line {number}: not valid JSON ({error.msg})")
+        if not isinstance(case, dict) or "id" not in case:
+            raise SystemExit(f"line {number}: each case needs an \"id\" and a \"text\"")
+        yield case
+
+
+def case_result(case: Dict[str, Any], parse: Dict[str, Any]) -> Dict[str, Any]:
+    return {
+        "id": case["id"],
+        "intent": (parse.get("intent") or {}).get("name"),
+        "domains": parse.get("domains", []),
+        "domain_scores": parse.get("domain_scores", {}),
+        "crisis": bool(parse.get("crisis", False)),
+    }
+
+
+async def evaluate(cases_path: Path, out: TextIO, model_path: Path | None = None) -> int:
+    with cases_path.open(encoding="utf-8") as stream:
+        cases = list(read_cases(stream))  # a broken file fails before the slow model load
+    parser = ConcernParser.load(model_path)
+    for case in cases:
+        text = case.get("text")
+        parse = await parser.parse(text if isinstance(text, str) else "")
+        print(json.dumps(case_result(case, parse), ensure_ascii=False), file=out, flush=True)
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    arguments = argparse.ArgumentParser(description="Classify resident messages with the trained model.")
+    arguments.add_argument("cases", type=Path, help="JSON lines with id and text")
+    arguments.add_argument("--municipality", help="municipality code (adds windows)")
+    arguments.add_argument("--model", type=Path, default=None, help=argparse.SUPPRESS)
+    args = arguments.parse_args(argv)
+    quiet_rasa_logs()
+    try:
+        return asyncio.run(evaluate(args.cases, sys.stdout, args.model))
+    except ModelNotTrainedError as error:
+        print(f"error: {error}", file=sys.stderr)
+        return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())

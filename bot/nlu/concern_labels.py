@@ -1,0 +1,71 @@
+"""Reads the domain and crisis labels trainers put on NLU examples.
+
+Trainers label a concern in `data/nlu/*.yml` with Rasa's per-example metadata:
+
+    - text: "80歳の母と、家から出ない兄のことで…"
+      metadata: {domains: [elderly, hikikomori], crisis: false}
+
+Domains are not intents: Rasa's multi-intents only predict combinations seen in
+training, while residents bring any combination.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+from typing import List, Tuple
+
+from rasa.shared.nlu.constants import INTENT, METADATA, METADATA_EXAMPLE, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.taxonomy import load_taxonomy
+
+
+class UnknownDomainError(ValueError):
+    pass
+
+
+def example_metadata(message: Message) -> dict:
+    metadata = message.get(METADATA) or {}
+    return metadata.get(METADATA_EXAMPLE) or {}
+
+
+def labelled_domains(message: Message) -> List[str]:
+    """The domain codes of a training example, checked against the taxonomy."""
+    domains = example_metadata(message).get("domains") or []
+    known = load_taxonomy().domains
+    for code in domains:
+        if code not in known:
+            raise UnknownDomainError(
+                f"Unknown domain code '{code}' on training example "
+                f"「{message.get('text')}」. Known codes: {', '.join(known)}"
+            )
+    return list(domains)
+
+
+def labelled_crisis(message: Message) -> bool:
+    return bool(example_metadata(message).get("crisis", False))
+
+
+@dataclass(frozen=True)
+class LabelledExample:
+    text: str
+    intent: str
+    domains: Tuple[str, ...]
+    crisis: bool
+
+
+def load_labelled_examples(path: Path) -> List[LabelledExample]:
+    """Every example under `path` (a file or a folder of Rasa NLU YAML) with its labels."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(path))
+    return [
+        LabelledExample(
+            text=m.get(TEXT),
+            intent=m.get(INTENT),
+            domains=tuple(labelled_domains(m)),
+            crisis=labelled_crisis(m),
+        )
+        for m in data.nlu_examples
+        if m.get(TEXT)
+    ]

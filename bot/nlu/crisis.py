@@ -1,0 +1,141 @@
+"""Deterministic crisis detection over folded text and lemmas (rules in crisis_rules.yml).
+
+Pure functions, no model: the same text always gives the same answer, and the answer
+can be explained by naming the rule that fired.
+"""
+from __future__ import annotations
+
+import functools
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Dict, List, Optional, Sequence, Tuple
+
+import yaml
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from bot.nlu.morphology import analyze
+from bot.nlu.normalize import fold_for_matching
+
+RULES_PATH = Path(__file__).with_name("crisis_rules.yml")
+_SENTENCE_END = re.compile(r"[。．.!！?？\n]+")
+_GAP = "*"
+
+
+@dataclass(frozen=True)
+class CrisisFinding:
+    is_crisis: bool
+    categories: Tuple[str, ...] = ()
+    matched: Tuple[str, ...] = field(default=(), compare=False)  # the spans that fired, for review
+
+
+@dataclass(frozen=True)
+class _Category:
+    code: str
+    past_veto: bool
+    text_patterns: Tuple[re.Pattern, ...]
+
+
+class CrisisRules:
+    """Compiled rules: spaCy Matcher patterns over lemmas plus regexes over folded text."""
+
+    def __init__(self, raw: dict) -> None:
+        self._vocab = Vocab()
+        self._matcher = Matcher(self._vocab)
+        self._categories: Dict[str, _Category] = {}
+        for code, spec in raw["categories"].items():
+            self._categories[code] = _Category(
+                code=code,
+                past_veto=bool(spec.get("past_veto", False)),
+                text_patterns=tuple(re.compile(p) for p in spec.get("text", [])),
+            )
+            patterns = [self._token_pattern(seq) for seq in spec.get("lemmas", [])]
+            if patterns:
+                self._matcher.add(code, patterns)
+        self._idioms = re.compile("|".join(raw.get("idioms", [])) or r"(?!x)x")
+        self._negation = re.compile("^(" + "|".join(raw.get("negations", [])) + ")")
+        self._past = re.compile("|".join(raw.get("past_vetoes", [])) or r"(?!x)x")
+
+    @staticmethod
+    def _token_pattern(sequence: Sequence[str]) -> List[dict]:
+        pattern: List[dict] = []
+        for lemma in sequence:
+            if lemma == _GAP:
+                pattern += [{"OP": "?"}, {"OP": "?"}]
+            else:
+                pattern.append({"NORM": fold_for_matching(lemma)})
+        return pattern
+
+    def detect(
+        self, text: str, words: Optional[Sequence[Tuple[str, str, int]]] = None
+    ) -> CrisisFinding:
+        """`words`: (surface, lemma, start offset) from the tokenizer; analysed here when absent."""
+        if not text or not text.strip():
+            return CrisisFinding(False)
+        if words is None:
+            words = [(m.text, m.lemma, m.start) for m in analyze(text)]
+        categories: Dict[str, List[str]] = {}
+        for sentence_text, sentence_lemmas in _sentences(text, words):
+            folded = fold_for_matching(sentence_text)
+            masked = self._idioms.sub(lambda m: "＿" * len(m.group()), folded)
+            is_past = bool(self._past.search(folded))
+            for code, span in self._text_hits(masked) + self._lemma_hits(sentence_lemmas, masked):
+                if self._categories[code].past_veto and is_past:
+                    continue
+                categories.setdefault(code, []).append(span)
+        ordered = tuple(code for code in self._categories if code in categories)
+        return CrisisFinding(
+            bool(ordered), ordered, tuple(s for c in ordered for s in categories[c])
+        )
+
+    def _text_hits(self, masked: str) -> List[Tuple[str, str]]:
+        hits = []
+        for category in self._categories.values():
+            for pattern in category.text_patterns:
+                for match in pattern.finditer(masked):
+                    if not self._negation.match(masked[match.end():]):
+                        hits.append((category.code, match.group()))
+                        break
+        return hits
+
+    def _lemma_hits(self, lemmas: Sequence[Tuple[str, str]], masked: str) -> List[Tuple[str, str]]:
+        if not lemmas:
+            return []
+        surfaces = [fold_for_matching(surface) or "_" for surface, _ in lemmas]
+        doc = Doc(self._vocab, words=surfaces, spaces=[False] * len(surfaces))
+        for token, (_, lemma) in zip(doc, lemmas):
+            token.norm_ = fold_for_matching(lemma) or token.text
+        hits = []
+        for match_id, start, end in self._matcher(doc):
+            span = "".join(surfaces[start:end])
+            following = "".join(surfaces[end:])
+            if span in masked and not self._negation.match(following):
+                hits.append((self._vocab.strings[match_id], span))
+        return hits
+
+
+def _sentences(
+    text: str, words: Sequence[Tuple[str, str, int]]
+) -> List[Tuple[str, List[Tuple[str, str]]]]:
+    """Split text and its words into sentences, so vetoes and negations stay local."""
+    sentences: List[Tuple[str, List[Tuple[str, str]]]] = []
+    position = 0
+    for boundary in list(_SENTENCE_END.finditer(text)) + [None]:
+        end = boundary.start() if boundary else len(text)
+        part = text[position:end]
+        if part.strip():
+            inside = [(s, l) for s, l, start in words if position <= start < end]
+            sentences.append((part, inside))
+        position = boundary.end() if boundary else len(text)
+    return sentences
+
+
+@functools.lru_cache(maxsize=1)
+def load_crisis_rules(path: Path = RULES_PATH) -> CrisisRules:
+    return CrisisRules(yaml.safe_load(path.read_text(encoding="utf-8")))
+
+
+def detect_crisis(text: str) -> CrisisFinding:
+    return load_crisis_rules().detect(text)

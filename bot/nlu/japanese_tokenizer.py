@@ -1,0 +1,72 @@
+"""A Rasa tokenizer for Japanese: fugashi + unidic-lite, lemmas as dictionary forms."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional, Text
+
+from rasa.engine.graph import ExecutionContext
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.tokenizers.tokenizer import Token, Tokenizer
+from rasa.shared.nlu.training_data.message import Message
+
+from bot.nlu.morphology import analyze
+
+# Punctuation and spaces carry no meaning for the classifiers; emoji do (😢), so they stay.
+_DROPPED_POS = {"空白"}
+_PUNCTUATION = set("、。，．,.!！?？・…‥「」『』（）()[]［］【】〈〉《》〔〕{}〜~ー-―:：;；'\"／/")
+
+
+@DefaultV1Recipe.register(
+    DefaultV1Recipe.ComponentType.MESSAGE_TOKENIZER, is_trainable=False
+)
+class JapaneseTokenizer(Tokenizer):
+    """Splits Japanese text into words with correct character offsets.
+
+    `Token.text` is the surface form exactly as the resident wrote it
+    (`text[token.start:token.end] == token.text`); `Token.lemma` is the dictionary form
+    (悩んで → 悩む, ひきこもり and 引きこもり → 引き籠もり), so the featurizers see one
+    word where residents write many.
+    """
+
+    @staticmethod
+    def supported_languages() -> Optional[List[Text]]:
+        return ["ja"]
+
+    @staticmethod
+    def get_default_config() -> Dict[Text, Any]:
+        return {
+            "intent_tokenization_flag": False,
+            "intent_split_symbol": "_",
+            "token_pattern": None,
+            "prefix_separator_symbol": None,
+        }
+
+    @staticmethod
+    def required_packages() -> List[Text]:
+        return ["fugashi", "unidic_lite"]
+
+    @classmethod
+    def create(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> "JapaneseTokenizer":
+        return cls(config)
+
+    def tokenize(self, message: Message, attribute: Text) -> List[Token]:
+        text = message.get(attribute) or ""
+        tokens = [
+            Token(m.text, m.start, m.end, data={"pos": m.pos, "norm": m.norm}, lemma=m.lemma)
+            for m in analyze(text)
+            if m.pos not in _DROPPED_POS and not set(m.norm) <= _PUNCTUATION
+        ]
+        if not tokens and text.strip():
+            # Rasa's featurizers need at least one token: keep the whole text, as
+            # WhitespaceTokenizer does for a message that is only symbols.
+            stripped = text.strip()
+            start = text.index(stripped)
+            tokens = [Token(stripped, start, start + len(stripped))]
+        return self._apply_token_pattern(tokens)

@@ -1,0 +1,70 @@
+"""`python -m bot.train [--force]`: train the model when its inputs changed.
+
+Rasa 3.6 retrains whenever asked; the set-up scripts call this instead, so a fresh
+clone trains once and later runs start in seconds. The fingerprint covers everything the
+model is built from: data, domain, config and the custom NLU components' code.
+"""
+from __future__ import annotations
+
+import argparse
+import hashlib
+import subprocess
+import sys
+from pathlib import Path
+from typing import Iterable
+
+from bot.paths import MODEL_NAME, MODEL_PATH, MODELS_DIR, PROJECT_ROOT
+
+FINGERPRINT_PATH = MODELS_DIR / f"{MODEL_NAME}.fingerprint"
+
+
+def model_inputs() -> Iterable[Path]:
+    yield PROJECT_ROOT / "config.yml"
+    yield PROJECT_ROOT / "domain.yml"
+    yield PROJECT_ROOT / "knowledge" / "taxonomy.yml"
+    for folder, patterns in (("data", ("*.yml",)), ("bot/nlu", ("*.py", "*.yml"))):
+        for pattern in patterns:
+            yield from sorted((PROJECT_ROOT / folder).rglob(pattern))
+
+
+def fingerprint() -> str:
+    digest = hashlib.sha256()
+    for path in model_inputs():
+        digest.update(str(path.relative_to(PROJECT_ROOT)).encode())
+        digest.update(path.read_bytes())
+    return digest.hexdigest()
+
+
+def is_up_to_date() -> bool:
+    return (
+        MODEL_PATH.exists()
+        and FINGERPRINT_PATH.exists()
+        and FINGERPRINT_PATH.read_text().strip() == fingerprint()
+    )
+
+
+def train() -> int:
+    MODELS_DIR.mkdir(exist_ok=True)
+    command = [
+        sys.executable, "-m", "rasa", "train",
+        "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
+        "--out", str(MODELS_DIR), "--fixed-model-name", MODEL_NAME,
+    ]
+    result = subprocess.run(command, cwd=PROJECT_ROOT)
+    if result.returncode == 0 and MODEL_PATH.exists():
+        FINGERPRINT_PATH.write_text(fingerprint())
+    return result.returncode
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--force", action="store_true", help="train even if nothing changed")
+    args = parser.parse_args()
+    if not args.force and is_up_to_date():
+        print(f"The model is up to date: {MODEL_PATH.relative_to(PROJECT_ROOT)}")
+        return 0
+    return train()
+
+
+if __name__ == "__main__":
+    sys.exit(main())

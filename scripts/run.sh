@@ -1,0 +1,20 @@
+#!/usr/bin/env bash
+# Sets 窓口ナビ up (see scripts/setup.sh) and starts it on this machine:
+#   the action server on 127.0.0.1:5055 and Rasa with its REST channel on 127.0.0.1:5005
+#   (POST http://127.0.0.1:5005/webhooks/rest/webhook). Ctrl-C stops everything.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+bash scripts/setup.sh
+export TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false
+
+pids=()
+stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
+trap stop EXIT INT TERM
+
+.venv/bin/rasa run actions --actions actions --port 5055 &
+pids+=($!)
+.venv/bin/rasa run --model models/madoguchi.tar.gz --interface 127.0.0.1 --port 5005 \
+  --endpoints endpoints.yml --credentials credentials.yml &
+pids+=($!)
+echo "窓口ナビ: http://127.0.0.1:5005/webhooks/rest/webhook (Ctrl-C to stop)"
+wait -n "${pids[@]}"

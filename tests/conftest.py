@@ -1,0 +1,42 @@
+import asyncio
+import os
+
+import pytest
+
+os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
+os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+
+@pytest.fixture(scope="session")
+def event_loop():
+    loop = asyncio.new_event_loop()
+    yield loop
+    loop.close()
+
+
+@pytest.fixture(scope="session")
+def trained_model():
+    """The project's one trained model: trained here only if its inputs changed."""
+    from bot import train
+
+    if not train.is_up_to_date():
+        assert train.train() == 0, "rasa train failed"
+    return train.MODEL_PATH
+
+
+@pytest.fixture(scope="session")
+def concern_parser(trained_model):
+    from bot.nlu_model import ConcernParser, quiet_rasa_logs
+
+    quiet_rasa_logs()
+    return ConcernParser.load(trained_model)
+
+
+@pytest.fixture(scope="session")
+def parse(concern_parser, event_loop):
+    """parse(text) → Rasa parse data, through the same path as the server."""
+
+    def _parse(text):
+        return event_loop.run_until_complete(concern_parser.parse(text))
+
+    return _parse

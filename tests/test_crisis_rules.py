@@ -1,0 +1,78 @@
+"""The deterministic crisis rules: variants that must fire, idioms and past events that must not."""
+import pytest
+
+from bot.nlu.crisis import detect_crisis
+
+
+@pytest.mark.parametrize(
+    "text, category",
+    [
+        ("もう死にたい", "suicide_self_harm"),
+        ("じさつしたい", "suicide_self_harm"),
+        ("ｼﾆﾀｲ", "suicide_self_harm"),
+        ("シニタイ", "suicide_self_harm"),
+        ("し に た い", "suicide_self_harm"),
+        ("消えたい。誰にも会いたくない", "suicide_self_harm"),
+        ("消えてしまいたいって毎晩思う", "suicide_self_harm"),
+        ("駅のホームから飛び降りようかと考えてしまう", "suicide_self_harm"),
+        ("マンションから飛び降りたい", "suicide_self_harm"),
+        ("生きていたくない", "suicide_self_harm"),
+        ("いなくなりたい", "suicide_self_harm"),
+        ("手首を切ってしまった", "suicide_self_harm"),
+        ("薬を大量に飲んだ", "suicide_self_harm"),
+        ("死んでしまいたいほど苦しい", "suicide_self_harm"),
+        ("夫に包丁を向けられました", "violence_now"),
+        ("今、夫に殴られています。助けて", "violence_now"),
+        ("父が暴れていて怖い", "violence_now"),
+        ("殺すぞと言われて家から出られない", "violence_now"),
+        ("隣の家の子どもがベランダに出されたまま泣き叫んでいる", "child_danger"),
+        ("お父さんに毎日なぐられる", "child_danger"),
+        ("母が倒れて意識がない", "medical_emergency"),
+        ("祖父が息をしていない", "medical_emergency"),
+        ("血が止まらない", "medical_emergency"),
+        ("いしきが ない", "medical_emergency"),
+    ],
+)
+def test_danger_now_is_a_crisis(text, category):
+    finding = detect_crisis(text)
+    assert finding.is_crisis, text
+    assert category in finding.categories
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "死ぬほど忙しい",
+        "仕事が死ぬほどつらいわけじゃないけど転職したい",
+        "死ぬかと思うくらい暑かった",
+        "死ぬ気で働いても家賃が払えない",
+        "死ぬまでに一度は旅行したい",
+        "借金を消したい",
+        "シミを消したい",
+        "父は10年前に自殺しました。遺族の会を探しています",
+        "昔、前の夫に殴られていました。今は離れて暮らしています",
+        "去年母が倒れて意識がなくなり、今はリハビリ中です",
+        "死にたいとは思わないけど、毎日つらい",
+        "息子にはいつも助けられています",
+        "殺虫剤を買いたい",
+        "母の介護で疲れています",
+        "",
+    ],
+)
+def test_idioms_past_events_and_ordinary_worries_are_not(text):
+    assert not detect_crisis(text).is_crisis, text
+
+
+def test_intent_is_never_vetoed_by_time():
+    # Passive ideation that began long ago is still a risk now.
+    assert detect_crisis("去年からずっと死にたいと思っている").is_crisis
+
+
+def test_a_past_sentence_does_not_hide_a_present_one():
+    finding = detect_crisis("昔は殴られていた。今も殴られている")
+    assert finding.categories == ("violence_now",)
+
+
+def test_the_same_text_always_gives_the_same_answer():
+    text = "消えたい。母の介護も仕事ももう限界"
+    assert {detect_crisis(text) for _ in range(5)} == {detect_crisis(text)}

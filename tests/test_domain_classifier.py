@@ -1,0 +1,104 @@
+"""The domain classifier: a component test on tiny data, then the trained model on compound concerns."""
+import pytest
+from rasa.engine.graph import ExecutionContext, GraphSchema
+from rasa.engine.storage.local_model_storage import LocalModelStorage
+from rasa.engine.storage.resource import Resource
+from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.concern_labels import UnknownDomainError
+from bot.nlu.domain_classifier import DomainClassifier
+from bot.nlu.japanese_tokenizer import JapaneseTokenizer
+from bot.taxonomy import load_taxonomy
+
+TINY = [
+    ("母が認知症で心配です", ["elderly"]),
+    ("父の介護保険の申請をしたい", ["elderly"]),
+    ("祖母が物忘れがひどい", ["elderly"]),
+    ("借金が返せない", ["poverty"]),
+    ("お金がなくて食べ物が買えない", ["poverty"]),
+    ("給料が減って生活費が足りない", ["poverty"]),
+    ("こんにちは", []),
+    ("ありがとう", []),
+    ("さようなら", []),
+]
+
+
+def _train(tmp_path, examples, config=None):
+    tokenizer = JapaneseTokenizer(JapaneseTokenizer.get_default_config())
+    messages = [
+        Message.build(text, "describe_concern" if domains else "greet", example_metadata={"domains": domains})
+        for text, domains in examples
+    ]
+    data = tokenizer.process_training_data(TrainingData(messages))
+    storage = LocalModelStorage(tmp_path)
+    resource = Resource("domain_classifier")
+    context = ExecutionContext(GraphSchema({}), "test")
+    classifier = DomainClassifier.create({**DomainClassifier.get_default_config(), **(config or {})}, storage, resource, context)
+    classifier.train(data)
+    loaded = DomainClassifier.load(DomainClassifier.get_default_config(), storage, resource, context)
+
+    def classify(text):
+        message = tokenizer.process([Message(data={"text": text})])[0]
+        return loaded.process([message])[0]
+
+    return classify
+
+
+def test_predicts_a_combination_no_example_had(tmp_path):
+    classify = _train(tmp_path, TINY, {"threshold": 0.3})
+    message = classify("認知症の母がいて、借金も返せない")
+    assert {"elderly", "poverty"} <= set(message.get("domains"))
+
+
+def test_scores_every_taxonomy_domain_after_a_save_and_load(tmp_path):
+    classify = _train(tmp_path, TINY)
+    scores = classify("お金がない").get("domain_scores")
+    assert set(scores) == set(load_taxonomy().domain_codes)
+    assert scores["poverty"] > scores["elderly"]
+
+
+def test_empty_message_gets_no_domain(tmp_path):
+    classify = _train(tmp_path, TINY)
+    assert classify("").get("domains") == []
+
+
+def test_unknown_domain_code_in_training_data_names_the_example(tmp_path):
+    with pytest.raises(UnknownDomainError, match="借金が返せない"):
+        _train(tmp_path, [("借金が返せない", ["money"])] + TINY[:3])
+
+
+# ---- the trained project model ---------------------------------------------------------
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("80歳の母と無職で閉じこもっている兄、母の年金だけで暮らしている", {"elderly", "hikikomori", "poverty"}),
+        ("仕事をクビになって、来月の家賃が払えそうにありません", {"employment", "housing"}),
+        ("認知症の父を一人で介護していて、もう限界です", {"elderly", "carer"}),
+        ("中学生の娘が母親の世話をしていて学校に行けていない", {"carer", "child"}),
+        ("夫の暴力から逃げたいけど、お金も住む所もない", {"abuse_dv", "poverty", "housing"}),
+    ],
+)
+def test_compound_concerns_get_every_domain(parse, text, expected):
+    result = parse(text)
+    assert expected <= set(result["domains"]), result["domain_scores"]
+
+
+@pytest.mark.parametrize(
+    "text, expected",
+    [
+        ("ひとり暮らしの母が最近物忘れがひどくて心配です", "elderly"),
+        ("子どもが学校に行きたがらない", "child"),
+        ("パチンコがやめられなくて借金が増えた", "poverty"),
+        ("ご近所の騒音に悩んでいます", "other"),
+        ("障害者手帳の申請について知りたい", "disability"),
+    ],
+)
+def test_single_concerns_get_their_domain(parse, text, expected):
+    assert expected in parse(text)["domains"]
+
+
+@pytest.mark.parametrize("text", ["こんにちは", "ありがとうございました", "今日はいい天気ですね"])
+def test_small_talk_gets_no_domain(parse, text):
+    assert parse(text)["domains"] == []
