@@ -34,7 +34,8 @@ class CrisisFinding:
 @dataclass(frozen=True)
 class _Category:
     code: str
-    past_veto: bool
+    now_only: bool
+    hedge_veto: bool
     text_patterns: Tuple[re.Pattern, ...]
 
 
@@ -48,7 +49,8 @@ class CrisisRules:
         for code, spec in raw["categories"].items():
             self._categories[code] = _Category(
                 code=code,
-                past_veto=bool(spec.get("past_veto", False)),
+                now_only=bool(spec.get("now_only", False)),
+                hedge_veto=bool(spec.get("hedge_veto", False)),
                 text_patterns=tuple(re.compile(p) for p in spec.get("text", [])),
             )
             patterns = [self._token_pattern(seq) for seq in spec.get("lemmas", [])]
@@ -57,6 +59,8 @@ class CrisisRules:
         self._idioms = re.compile("|".join(raw.get("idioms", [])) or r"(?!x)x")
         self._negation = re.compile("^(" + "|".join(raw.get("negations", [])) + ")")
         self._past = re.compile("|".join(raw.get("past_vetoes", [])) or r"(?!x)x")
+        self._hedge = re.compile("|".join(raw.get("hedges", [])) or r"(?!x)x")
+        self._resolved = re.compile("|".join(raw.get("resolved", [])) or r"(?!x)x")
 
     @staticmethod
     def _token_pattern(sequence: Sequence[str]) -> List[dict]:
@@ -77,12 +81,17 @@ class CrisisRules:
         if words is None:
             words = [(m.text, m.lemma, m.start) for m in analyze(text)]
         categories: Dict[str, List[str]] = {}
+        whole = fold_for_matching(text)
+        over_now = bool(self._resolved.search(whole) and self._past.search(whole))
         for sentence_text, sentence_lemmas in _sentences(text, words):
             folded = fold_for_matching(sentence_text)
             masked = self._idioms.sub(lambda m: "＿" * len(m.group()), folded)
             is_past = bool(self._past.search(folded))
-            for code, span in self._text_hits(masked) + self._lemma_hits(sentence_lemmas, masked):
-                if self._categories[code].past_veto and is_past:
+            for code, span, following in self._text_hits(masked) + self._lemma_hits(sentence_lemmas, masked):
+                category = self._categories[code]
+                if over_now and not category.now_only:
+                    continue
+                if (category.now_only and is_past) or (category.hedge_veto and self._hedge.match(following)):
                     continue
                 categories.setdefault(code, []).append(span)
         ordered = tuple(code for code in self._categories if code in categories)
@@ -90,17 +99,18 @@ class CrisisRules:
             bool(ordered), ordered, tuple(s for c in ordered for s in categories[c])
         )
 
-    def _text_hits(self, masked: str) -> List[Tuple[str, str]]:
+    def _text_hits(self, masked: str) -> List[Tuple[str, str, str]]:
         hits = []
         for category in self._categories.values():
             for pattern in category.text_patterns:
                 for match in pattern.finditer(masked):
-                    if not self._negation.match(masked[match.end():]):
-                        hits.append((category.code, match.group()))
+                    following = masked[match.end():]
+                    if not self._negation.match(following):
+                        hits.append((category.code, match.group(), following))
                         break
         return hits
 
-    def _lemma_hits(self, lemmas: Sequence[Tuple[str, str]], masked: str) -> List[Tuple[str, str]]:
+    def _lemma_hits(self, lemmas: Sequence[Tuple[str, str]], masked: str) -> List[Tuple[str, str, str]]:
         if not lemmas:
             return []
         surfaces = [fold_for_matching(surface) or "_" for surface, _ in lemmas]
@@ -112,7 +122,7 @@ class CrisisRules:
             span = "".join(surfaces[start:end])
             following = "".join(surfaces[end:])
             if span in masked and not self._negation.match(following):
-                hits.append((self._vocab.strings[match_id], span))
+                hits.append((self._vocab.strings[match_id], span, following))
         return hits
 
 
