@@ -25,6 +25,7 @@ from bench.baselines import (
     domains_from_stock_intent,
     write_stock_training_data,
 )
+from bench.benchmarks_file import replace_section
 from bench.metrics import confusion_pairs, crisis_scores, domain_scores
 from bot.nlu.concern_labels import LabelledExample, load_labelled_examples
 from bot.nlu_model import ConcernParser, quiet_rasa_logs
@@ -32,9 +33,6 @@ from bot.paths import DATA_DIR, MODEL_PATH, NLU_EVAL_DIR, PROJECT_ROOT
 from bot.taxonomy import load_taxonomy
 
 OUT_DIR = PROJECT_ROOT / "bench" / "out"
-BENCHMARKS = PROJECT_ROOT / "BENCHMARKS.md"
-SECTION_START = "<!-- nlu-report:start -->"
-SECTION_END = "<!-- nlu-report:end -->"
 
 Prediction = Tuple[Set[str], bool, str]  # domains, crisis, intent
 
@@ -157,18 +155,6 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
-def write_benchmarks(table: str) -> None:
-    command = "`.venv/bin/python -m bench.nlu_report --write-benchmarks`"
-    section = f"{SECTION_START}\n## NLU: domains and crisis on the project test set\n\nCommand: {command}\n\n{table}\n{SECTION_END}"
-    text = BENCHMARKS.read_text(encoding="utf-8") if BENCHMARKS.exists() else "# Benchmarks\n"
-    if SECTION_START in text:
-        before, rest = text.split(SECTION_START, 1)
-        text = before + section + rest.split(SECTION_END, 1)[1]
-    else:
-        text = text.rstrip() + "\n\n" + section + "\n"
-    BENCHMARKS.write_text(text, encoding="utf-8")
-
-
 def main() -> int:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("--reuse-model", action="store_true", help="evaluate models/madoguchi.tar.gz instead of training afresh")
@@ -180,7 +166,8 @@ def main() -> int:
     table = markdown(report)
     print(table)
     if args.write_benchmarks:
-        write_benchmarks(table)
+        replace_section("nlu-report", "NLU: domains and crisis on the project test set",
+                        ".venv/bin/python -m bench.nlu_report --write-benchmarks", table)
     return 0
 
 

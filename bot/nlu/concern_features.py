@@ -21,7 +21,7 @@ def lemma_features(lemmas: Sequence[str], pos: Sequence[str]) -> List[str]:
     return words + pairs
 
 
-def char_features(text: str, sizes: Iterable[int] = (2, 3)) -> List[str]:
+def char_features(text: str, sizes: Iterable[int] = (1, 2, 3)) -> List[str]:
     folded = fold_for_matching(text)
     return [f"c:{folded[i:i + n]}" for n in sizes for i in range(len(folded) - n + 1)]
 

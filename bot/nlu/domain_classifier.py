@@ -1,8 +1,9 @@
 """Multi-label classification of a resident's concern into welfare domains.
 
 One independent logistic regression per taxonomy domain over TF-IDF weighted lemma and
-character n-gram features, so any combination of domains can come out, including ones
-no training example had. The model is stored as plain arrays and JSON (no pickle).
+character n-gram features plus the mean word vector of the message, so any combination
+of domains can come out, including ones no training example had. The model is stored as
+plain arrays and JSON (no pickle).
 """
 from __future__ import annotations
 
@@ -26,6 +27,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.nlu.concern_features import concern_features
 from bot.nlu.concern_labels import labelled_domains
+from bot.nlu.word_vectors import mean_vector, vector_size
 from bot.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
@@ -41,6 +43,11 @@ def message_features(message: Message) -> List[str]:
         [t.lemma for t in tokens],
         [t.get("pos", "") for t in tokens],
     )
+
+
+def message_vector(message: Message) -> np.ndarray:
+    tokens = message.get(TOKENS_NAMES[TEXT]) or []
+    return mean_vector((t.lemma, t.get("norm", ""), t.text, t.get("pos", "")) for t in tokens)
 
 
 @DefaultV1Recipe.register(
@@ -60,6 +67,8 @@ class DomainClassifier(GraphComponent):
             # Inverse regularisation strength of each per-domain regression.
             "C": 8.0,
             "min_df": 1,
+            # Weight of the mean word vector next to the TF-IDF features (0 turns it off).
+            "word_vector_weight": 1.0,
         }
 
     def __init__(
@@ -104,7 +113,9 @@ class DomainClassifier(GraphComponent):
             sublinear_tf=True,
             min_df=self._config["min_df"],
         )
-        matrix = vectorizer.fit_transform([message_features(m) for m in examples])
+        matrix = self._with_vector(
+            vectorizer.fit_transform([message_features(m) for m in examples]), examples
+        )
         weights = np.zeros((len(self._domain_codes), matrix.shape[1]), dtype=np.float32)
         biases = np.full(len(self._domain_codes), -10.0, dtype=np.float32)
         for index, code in enumerate(self._domain_codes):
@@ -113,7 +124,7 @@ class DomainClassifier(GraphComponent):
                 logger.warning("Domain '%s' has no contrasting examples; it stays off.", code)
                 continue
             model = LogisticRegression(
-                C=self._config["C"], class_weight="balanced", max_iter=2000, solver="liblinear"
+                C=self._config["C"], class_weight="balanced", max_iter=3000, solver="liblinear"
             )
             model.fit(matrix, positives)
             weights[index] = model.coef_[0]
@@ -123,6 +134,13 @@ class DomainClassifier(GraphComponent):
         self._weights, self._biases = weights, biases
         self._persist()
         return self._resource
+
+    def _with_vector(self, sparse_rows: sp.csr_matrix, messages: List[Message]) -> sp.csr_matrix:
+        weight = self._config["word_vector_weight"]
+        if not weight:
+            return sparse_rows
+        dense = np.vstack([message_vector(m) for m in messages]) * weight
+        return sp.hstack([sparse_rows, sp.csr_matrix(dense)]).tocsr()
 
     def _persist(self) -> None:
         with self._model_storage.write_to(self._resource) as directory:
@@ -169,7 +187,7 @@ class DomainClassifier(GraphComponent):
         """Probability per domain code, independent of each other."""
         if self._weights is None or not (message.get(TEXT) or "").strip():
             return {code: 0.0 for code in self._domain_codes}
-        row = self._vectorize(message_features(message))
+        row = self._with_vector(self._vectorize(message_features(message)), [message])
         logits = row @ self._weights.T + self._biases
         probabilities = 1.0 / (1.0 + np.exp(-np.asarray(logits).ravel()))
         return {code: round(float(p), 4) for code, p in zip(self._domain_codes, probabilities)}
