@@ -1,12 +1,34 @@
-"""The referral action: what the bot answers when a resident describes a concern."""
+"""The referral: what a resident gets after describing a concern (or when in danger)."""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+from typing import Any, Dict, List, Optional, Text
 
 from rasa_sdk import Action, Tracker
+from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from bot.taxonomy import load_taxonomy
+from actions.conversation_state import MUNICIPALITY, concern, municipality_code
+from bot import messages
+from bot.knowledge import current_directory
+from bot.reply import CLARIFY_CHOICES, referral_payload, referral_text
+from bot.routing import route_concern
+
+
+def send_referral(
+    dispatcher: CollectingDispatcher,
+    domains: List[str],
+    crisis: bool,
+    crisis_categories: List[str],
+    code: Optional[str],
+) -> List[Dict[Text, Any]]:
+    referral = route_concern(current_directory(), domains, crisis, code, crisis_categories)
+    dispatcher.utter_message(text=referral_text(referral), json_message=referral_payload(referral))
+    return [
+        SlotSet(MUNICIPALITY, code),
+        SlotSet("last_windows", referral.window_ids),
+        SlotSet("pending_domains", None),
+        SlotSet("clarified", False),
+    ]
 
 
 class ActionReferConcern(Action):
@@ -16,13 +38,36 @@ class ActionReferConcern(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
-        parse = tracker.latest_message or {}
-        domains = parse.get("domains") or []
-        labels = load_taxonomy().domains
-        if not domains:
-            dispatcher.utter_message(response="utter_ask_rephrase")
-            return []
-        topics = "、".join(labels[code] for code in domains if code in labels)
-        dispatcher.utter_message(text=f"{topics}についてのご相談ですね。")
-        dispatcher.utter_message(response="utter_anything_else")
-        return []
+        found = concern(tracker)
+        code = municipality_code(tracker)
+        events: List[Dict[Text, Any]] = []
+
+        if found["crisis"]:
+            # Danger comes before any question: the crisis lines go out whatever we know.
+            events += send_referral(dispatcher, found["domains"], True, found["crisis_categories"], code)
+            if code is None:
+                dispatcher.utter_message(text=messages.ASK_MUNICIPALITY_AFTER_CRISIS)
+                events += [SlotSet("pending_domains", found["domains"]), SlotSet("asked_municipality", True)]
+            return events
+
+        if not found["domains"] and not tracker.get_slot("clarified"):
+            dispatcher.utter_message(
+                text=messages.CLARIFY_CONCERN,
+                buttons=[
+                    {"title": title, "payload": f'/describe_concern{{"chosen_domain":"{code_}"}}'}
+                    for code_, title in CLARIFY_CHOICES
+                ],
+            )
+            return [SlotSet("clarified", True)]
+
+        if code is None and not tracker.get_slot("asked_municipality"):
+            dispatcher.utter_message(text=messages.ASK_MUNICIPALITY)
+            return [SlotSet("pending_domains", found["domains"]), SlotSet("asked_municipality", True)]
+
+        if code is None:
+            dispatcher.utter_message(text=messages.MUNICIPALITY_UNKNOWN)
+            return [SlotSet("pending_domains", None)]
+
+        events += send_referral(dispatcher, found["domains"], False, [], code)
+        dispatcher.utter_message(text=messages.ANYTHING_ELSE)
+        return events

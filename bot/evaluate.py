@@ -2,7 +2,8 @@
 
 Reads JSON lines with at least `id` and `text`, runs each through the trained model on
 the same code path as the server, and prints one JSON line per case:
-{"id", "intent", "domains", "domain_scores", "crisis"}.
+{"id", "intent", "domains", "domain_scores", "crisis"}; with --municipality CODE also
+"windows": the referral a resident of that municipality would get (bot.routing).
 """
 from __future__ import annotations
 
@@ -11,9 +12,12 @@ import asyncio
 import json
 import sys
 from pathlib import Path
-from typing import Any, Dict, Iterator, TextIO
+from typing import Any, Dict, Iterator, Optional, TextIO
 
+from bot.knowledge import current_directory
 from bot.nlu_model import ConcernParser, ModelNotTrainedError, quiet_rasa_logs
+from bot.reply import referral_payload
+from bot.routing import route_concern
 
 
 def read_cases(stream: TextIO) -> Iterator[Dict[str, Any]]:
@@ -29,24 +33,35 @@ def read_cases(stream: TextIO) -> Iterator[Dict[str, Any]]:
         yield case
 
 
-def case_result(case: Dict[str, Any], parse: Dict[str, Any]) -> Dict[str, Any]:
-    return {
+def case_result(case: Dict[str, Any], parse: Dict[str, Any], municipality: Optional[str] = None) -> Dict[str, Any]:
+    result = {
         "id": case["id"],
         "intent": (parse.get("intent") or {}).get("name"),
         "domains": parse.get("domains", []),
         "domain_scores": parse.get("domain_scores", {}),
         "crisis": bool(parse.get("crisis", False)),
     }
+    if municipality:
+        referral = route_concern(
+            current_directory(), result["domains"], result["crisis"], municipality,
+            parse.get("crisis_categories", []),
+        )
+        result["windows"] = referral_payload(referral)["windows"]
+    return result
 
 
-async def evaluate(cases_path: Path, out: TextIO, model_path: Path | None = None) -> int:
+async def evaluate(cases_path: Path, out: TextIO, model_path: Path | None = None,
+                   municipality: Optional[str] = None) -> int:
+    if municipality and current_directory().municipality(municipality) is None:
+        known = ", ".join(sorted(current_directory().municipalities))
+        raise SystemExit(f"error: unknown municipality '{municipality}'. Known codes: {known}")
     with cases_path.open(encoding="utf-8") as stream:
         cases = list(read_cases(stream))  # a broken file fails before the slow model load
     parser = ConcernParser.load(model_path)
     for case in cases:
         text = case.get("text")
         parse = await parser.parse(text if isinstance(text, str) else "")
-        print(json.dumps(case_result(case, parse), ensure_ascii=False), file=out, flush=True)
+        print(json.dumps(case_result(case, parse, municipality), ensure_ascii=False), file=out, flush=True)
     return 0
 
 
@@ -58,7 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     args = arguments.parse_args(argv)
     quiet_rasa_logs()
     try:
-        return asyncio.run(evaluate(args.cases, sys.stdout, args.model))
+        return asyncio.run(evaluate(args.cases, sys.stdout, args.model, args.municipality))
     except ModelNotTrainedError as error:
         print(f"error: {error}", file=sys.stderr)
         return 2

@@ -6,9 +6,15 @@ for messages written by people the model never saw.
 """
 from __future__ import annotations
 
-from typing import Iterable, List, Sequence
+import functools
+from pathlib import Path
+from typing import Dict, Iterable, List, Sequence, Tuple
+
+import yaml
 
 from bot.nlu.normalize import fold_for_matching
+
+LEXICON_PATH = Path(__file__).with_name("domain_lexicon.yml")
 
 # Parts of speech that carry no concern on their own; they still count inside pairs.
 _FUNCTION_POS = {"助詞", "助動詞", "補助記号", "記号", "空白"}
@@ -26,5 +32,18 @@ def char_features(text: str, sizes: Iterable[int] = (1, 2, 3)) -> List[str]:
     return [f"c:{folded[i:i + n]}" for n in sizes for i in range(len(folded) - n + 1)]
 
 
+@functools.lru_cache(maxsize=1)
+def _lexicon() -> Dict[str, Tuple[str, ...]]:
+    raw = yaml.safe_load(LEXICON_PATH.read_text(encoding="utf-8"))
+    return {domain: tuple(fold_for_matching(str(term)) for term in terms) for domain, terms in raw.items()}
+
+
+def lexicon_features(text: str) -> List[str]:
+    """One `lex:DOMAIN` feature per curated term found: words no training example used
+    (ナマポ, 督促, 地域包括) still point at their domain."""
+    folded = fold_for_matching(text)
+    return [f"lex:{domain}" for domain, terms in _lexicon().items() for term in terms if term and term in folded]
+
+
 def concern_features(text: str, lemmas: Sequence[str], pos: Sequence[str]) -> List[str]:
-    return lemma_features(lemmas, pos) + char_features(text)
+    return lemma_features(lemmas, pos) + char_features(text) + lexicon_features(text)

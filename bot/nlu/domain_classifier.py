@@ -19,7 +19,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.nlu.constants import TEXT
+from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -64,6 +64,9 @@ class DomainClassifier(GraphComponent):
     def get_default_config() -> Dict[Text, Any]:
         return {
             "threshold": 0.5,
+            # A message DIET reads as a concern gets its best domain when that scores at
+            # least this much, so a resident who wrote a worry is never left with none.
+            "concern_floor": 0.25,
             # Inverse regularisation strength of each per-domain regression.
             "C": 8.0,
             "min_df": 1,
@@ -218,9 +221,16 @@ class DomainClassifier(GraphComponent):
                 (code for code, score in scores.items() if score >= threshold),
                 key=lambda code: -scores[code],
             )
+            best = max(scores, key=scores.get)
+            if not chosen and self._is_concern(message) and scores[best] >= self._config["concern_floor"]:
+                chosen = [best]
             message.set(DOMAIN_SCORES, scores, add_to_output=True)
             message.set(DOMAINS, chosen, add_to_output=True)
         return messages
+
+    @staticmethod
+    def _is_concern(message: Message) -> bool:
+        return (message.get(INTENT) or {}).get("name") == "describe_concern"
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data

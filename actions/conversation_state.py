@@ -1,0 +1,45 @@
+"""What the actions read from a conversation: the municipality, the concern and the page's metadata."""
+from __future__ import annotations
+
+from typing import Any, Dict, List, Optional
+
+from rasa_sdk import Tracker
+
+from bot.knowledge import current_directory
+from bot.municipality import known_code, municipality_in_text
+from bot.taxonomy import load_taxonomy
+
+MUNICIPALITY = "municipality"
+
+
+def page_metadata(tracker: Tracker) -> Dict[str, Any]:
+    """`metadata` of the REST message (the web page sends `{"municipality": "eniwa"}`)."""
+    latest = (tracker.latest_message or {}).get("metadata") or {}
+    session = tracker.get_slot("session_started_metadata") or {}
+    return {**session, **latest} if isinstance(latest, dict) else dict(session)
+
+
+def municipality_code(tracker: Tracker) -> Optional[str]:
+    """The slot if set, else the page's `municipality`, else a municipality named in the message."""
+    directory = current_directory()
+    for candidate in (tracker.get_slot(MUNICIPALITY), page_metadata(tracker).get(MUNICIPALITY)):
+        code = known_code(directory, candidate)
+        if code:
+            return code
+    return municipality_in_text(directory, (tracker.latest_message or {}).get("text") or "")
+
+
+def concern(tracker: Tracker) -> Dict[str, Any]:
+    parse = tracker.latest_message or {}
+    intent = (parse.get("intent") or {}).get("name")
+    domains: List[str] = list(parse.get("domains") or [])
+    # A clarifying button sends /describe_concern{"chosen_domain": CODE}: no NLU runs on it.
+    chosen = next(tracker.get_latest_entity_values("chosen_domain"), None)
+    if chosen in load_taxonomy().domains:
+        domains = [chosen]
+    return {
+        "intent": intent,
+        "domains": domains,
+        "crisis": bool(parse.get("crisis")),
+        "crisis_categories": list(parse.get("crisis_categories") or []),
+    }

@@ -1,0 +1,68 @@
+"""The window directory, modelled on Open Referral HSDS and trimmed to what a municipality needs.
+
+HSDS organization → `Municipality` (with its responsible `Department`), service + location +
+phone + schedule → `Window`. Codes for `kind` and `domains` come from the shared taxonomy.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+
+@dataclass(frozen=True)
+class Window:
+    id: str
+    name: str
+    kind: str
+    domains: Tuple[str, ...]
+    phone: Optional[str]
+    hours: Optional[str]
+    place: Optional[str]
+    helps_with: str
+    what_to_say: str
+    source: str
+    municipality: str  # code, or "national" for the crisis lines
+    for_crisis: bool = False
+    hours_verified: bool = True
+
+    def as_payload(self) -> dict:
+        """The window as the referral payload and the demand log name it."""
+        return {
+            "id": self.id,
+            "name": self.name,
+            "kind": self.kind,
+            "domains": list(self.domains),
+            "phone": self.phone,
+            "hours": self.hours,
+            "source": self.source,
+        }
+
+
+@dataclass(frozen=True)
+class Department:
+    name: Optional[str]
+    phone: Optional[str]
+    source: Optional[str]
+
+
+@dataclass(frozen=True)
+class Municipality:
+    code: str
+    name: str
+    prefecture: str
+    department: Department
+    windows: Tuple[Window, ...]
+    source_file: str
+
+    def coordination_windows(self) -> List[Window]:
+        return [w for w in self.windows if w.kind == "coordination"]
+
+
+@dataclass(frozen=True)
+class Directory:
+    municipalities: Dict[str, Municipality]
+    crisis_lines: Tuple[Window, ...]
+    by_id: Dict[str, Window] = field(default_factory=dict)
+
+    def municipality(self, code: str) -> Optional[Municipality]:
+        return self.municipalities.get(code)

@@ -1,0 +1,144 @@
+"""route_concern: domains + crisis + municipality → the ordered windows to show a resident.
+
+One function, used by the action server and by `bot.evaluate`, so what is measured is what
+residents see. The order: crisis lines first when someone is in danger; then, for each
+domain, the municipality's most specific window (its coordinating or 断らない window where
+it has none, never nothing); then, when two or more domains meet, the coordinating window.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Sequence, Tuple
+
+from bot.knowledge.model import Directory, Municipality, Window
+
+# Which kinds of window serve a domain best, most specific first.
+PREFERRED_KINDS: Dict[str, Tuple[str, ...]] = {
+    "elderly": ("community_care",),
+    "disability": ("disability_support",),
+    "child": ("child_family",),
+    "poverty": ("self_reliance", "social_welfare_council"),
+    "hikikomori": ("hikikomori_support", "self_reliance", "community_care"),
+    "carer": ("carer_support", "community_care"),
+    "isolation": ("gathering_place", "social_welfare_council"),
+    "abuse_dv": ("dv_abuse", "child_family", "community_care"),
+    "mental_health": ("health_center",),
+    "housing": ("housing_support", "self_reliance"),
+    "employment": ("employment_support", "self_reliance"),
+    "rights": ("rights_advocacy", "social_welfare_council", "community_care"),
+    "health": ("health_center",),
+    "other": (),
+}
+GENERAL_KINDS = ("coordination", "municipal_office")
+
+# National lines for each kind of danger, in the order a person should try them.
+CRISIS_LINES_BY_CATEGORY: Dict[str, Tuple[str, ...]] = {
+    "medical_emergency": ("fire_ambulance_119",),
+    "violence_now": ("police_110", "dv_plus", "yorisoi"),
+    "child_danger": ("police_110", "child_abuse_189", "child_sos_24h"),
+    "suicide_self_harm": ("yorisoi", "inochi_free_dial", "kokoro_unified"),
+}
+DEFAULT_CRISIS_LINES = ("police_110", "fire_ambulance_119", "yorisoi")
+
+WHY_COORDINATION = "困りごとがいくつか重なっているので、まとめて相談できる窓口もご案内します。"
+
+
+@dataclass(frozen=True)
+class ReferredWindow:
+    window: Window
+    reason: str  # one line of plain Japanese: why this window is in the list
+    domain: Optional[str] = None
+
+
+@dataclass(frozen=True)
+class Referral:
+    municipality: Optional[Municipality]
+    domains: Tuple[str, ...]
+    crisis: bool
+    windows: Tuple[ReferredWindow, ...] = field(default=())
+
+    @property
+    def compound(self) -> bool:
+        return len(self.domains) >= 2
+
+    @property
+    def window_ids(self) -> List[str]:
+        return [referred.window.id for referred in self.windows]
+
+
+def department_window(municipality: Municipality) -> Window:
+    """The municipality's responsible department as a window: the last resort, never empty."""
+    department = municipality.department
+    return Window(
+        id=f"{municipality.code}_department",
+        name=department.name or f"{municipality.name}役所・役場の福祉担当",
+        kind="municipal_office",
+        domains=(),
+        phone=department.phone,
+        hours=None,
+        place=None,
+        helps_with="どこに相談すればよいか分からないときも、まず話を聞いて担当につないでくれます。",
+        what_to_say="「困っていることがあり、どこに相談すればいいか教えてほしい」と伝えてください。",
+        source=department.source or municipality.source_file,
+        municipality=municipality.code,
+    )
+
+
+def _specificity(window: Window, domain: str) -> Tuple[int, int]:
+    preferred = PREFERRED_KINDS.get(domain, ())
+    rank = preferred.index(window.kind) if window.kind in preferred else len(preferred)
+    return rank, len(window.domains)
+
+
+def window_for_domain(municipality: Municipality, domain: str) -> Window:
+    specific = [w for w in municipality.windows if domain in w.domains and w.kind not in GENERAL_KINDS]
+    if specific:
+        return min(specific, key=lambda w: _specificity(w, domain))
+    return coordinating_window(municipality, domain)
+
+
+def coordinating_window(municipality: Municipality, domain: Optional[str] = None) -> Window:
+    for kind in GENERAL_KINDS:
+        candidates = [w for w in municipality.windows if w.kind == kind]
+        covering = [w for w in candidates if domain is None or domain in w.domains]
+        if covering or candidates:
+            return (covering or candidates)[0]
+    return department_window(municipality)
+
+
+def crisis_lines_for(directory: Directory, categories: Sequence[str]) -> List[Window]:
+    wanted: List[str] = []
+    for category in categories or ("",):
+        for line_id in CRISIS_LINES_BY_CATEGORY.get(category, DEFAULT_CRISIS_LINES):
+            if line_id not in wanted:
+                wanted.append(line_id)
+    return [directory.by_id[line_id] for line_id in wanted if line_id in directory.by_id]
+
+
+def route_concern(
+    directory: Directory,
+    domains: Sequence[str],
+    crisis: bool,
+    municipality_code: Optional[str],
+    crisis_categories: Sequence[str] = (),
+) -> Referral:
+    municipality = directory.municipality(municipality_code) if municipality_code else None
+    labels: List[ReferredWindow] = []
+    seen: set = set()
+
+    def add(window: Window, reason: str, domain: Optional[str] = None) -> None:
+        if window.id not in seen:
+            seen.add(window.id)
+            labels.append(ReferredWindow(window, reason, domain))
+
+    if crisis:
+        for line in crisis_lines_for(directory, crisis_categories):
+            add(line, "いま危険があるときは、まずこちらに電話してください。")
+    if municipality is not None:
+        for domain in domains:
+            add(window_for_domain(municipality, domain), "この困りごとの相談窓口です。", domain)
+        if len(domains) >= 2:
+            add(coordinating_window(municipality), WHY_COORDINATION)
+        elif not domains and not crisis:
+            add(coordinating_window(municipality), "どこに相談すればよいか迷うときの窓口です。")
+    return Referral(municipality, tuple(domains), crisis, tuple(labels))
