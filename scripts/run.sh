@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Sets 窓口ナビ up (see scripts/setup.sh) and starts it on this machine:
-#   the action server on 127.0.0.1:5055 and Rasa with its REST channel on 127.0.0.1:5005
-#   (POST http://127.0.0.1:5005/webhooks/rest/webhook). Ctrl-C stops everything.
+#   the web chat on http://127.0.0.1:8000/ (?m=eniwa picks the municipality),
+#   Rasa with its REST channel on 127.0.0.1:5005 (POST /webhooks/rest/webhook)
+#   and the action server on 127.0.0.1:5055. Ctrl-C stops everything.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
@@ -16,5 +17,7 @@ pids+=($!)
 .venv/bin/rasa run --model models/madoguchi.tar.gz --interface 127.0.0.1 --port 5005 \
   --endpoints endpoints.yml --credentials credentials.yml &
 pids+=($!)
-echo "窓口ナビ: http://127.0.0.1:5005/webhooks/rest/webhook (Ctrl-C to stop)"
+.venv/bin/python -m bot.web --port 8000 --rasa-url http://127.0.0.1:5005 &
+pids+=($!)
+echo "窓口ナビ: http://127.0.0.1:8000/ (web chat), http://127.0.0.1:5005/webhooks/rest/webhook (REST). Ctrl-C to stop."
 wait -n "${pids[@]}"

@@ -40,3 +40,35 @@ def parse(concern_parser, event_loop):
         return event_loop.run_until_complete(concern_parser.parse(text))
 
     return _parse
+
+
+@pytest.fixture(scope="session")
+def live_bot(trained_model, tmp_path_factory):
+    """The action server and Rasa, running for real on free loopback ports."""
+    from tests.live_servers import LiveBot
+
+    bot = LiveBot(tmp_path_factory.mktemp("live")).start()
+    yield bot
+    bot.stop()
+
+
+@pytest.fixture(scope="session")
+def live_web(live_bot, tmp_path_factory):
+    """The resident's web chat page, relaying to the live Rasa server."""
+    import subprocess
+    import sys
+
+    from bot.paths import PROJECT_ROOT
+    from tests.live_servers import free_port, wait_for
+
+    port = free_port()
+    log = open(tmp_path_factory.mktemp("web") / "web.log", "w")
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", f"http://127.0.0.1:{live_bot.rasa_port}"],
+        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for(url + "/", process)
+    yield url
+    process.terminate()
+    process.wait(timeout=20)

@@ -66,7 +66,7 @@ class DomainClassifier(GraphComponent):
             "threshold": 0.5,
             # A message DIET reads as a concern gets its best domain when that scores at
             # least this much, so a resident who wrote a worry is never left with none.
-            "concern_floor": 0.25,
+            "concern_floor": 0.3,
             # Inverse regularisation strength of each per-domain regression.
             "C": 8.0,
             "min_df": 1,

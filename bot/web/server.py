@@ -1,0 +1,109 @@
+"""The resident's web chat: a static page plus one JSON endpoint relaying to Rasa's REST channel.
+
+Same origin for page and API, so the browser needs no CORS and Rasa's own port never has
+to face the internet. No CDN, no tracker: every byte the page loads comes from here.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import logging
+from pathlib import Path
+from typing import Any, Dict
+
+from aiohttp import ClientSession, ClientTimeout, web
+
+from bot.knowledge import current_directory
+
+STATIC_DIR = Path(__file__).with_name("static")
+MAX_MESSAGE_CHARS = 20000  # far beyond any real story; past it the resident is told what was read
+SECURITY_HEADERS = {
+    "Content-Security-Policy": (
+        "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
+        "connect-src 'self'; frame-ancestors 'none'; base-uri 'none'; form-action 'self'"
+    ),
+    "Referrer-Policy": "no-referrer",
+    "X-Content-Type-Options": "nosniff",
+    "X-Frame-Options": "DENY",
+}
+SORRY = "ごめんなさい。いま うまく こたえられません。すこし まってから もういちど かいてください。"
+
+logger = logging.getLogger(__name__)
+
+
+@web.middleware
+async def security_headers(request: web.Request, handler):
+    response = await handler(request)
+    response.headers.update(SECURITY_HEADERS)
+    return response
+
+
+async def index(request: web.Request) -> web.FileResponse:
+    return web.FileResponse(STATIC_DIR / "index.html")
+
+
+async def municipalities(request: web.Request) -> web.Response:
+    directory = current_directory()
+    rows = sorted(
+        ({"code": m.code, "name": m.name, "prefecture": m.prefecture} for m in directory.municipalities.values()),
+        key=lambda row: (row["prefecture"], row["name"]),
+    )
+    return web.json_response(rows)
+
+
+async def chat(request: web.Request) -> web.Response:
+    try:
+        body: Dict[str, Any] = await request.json()
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        return web.json_response([{"text": SORRY}], status=400)
+    sender = str(body.get("sender") or "")[:64]
+    message = body.get("message")
+    if not sender or not isinstance(message, str):
+        return web.json_response([{"text": SORRY}], status=400)
+    payload = {"sender": sender, "message": message[:MAX_MESSAGE_CHARS]}
+    code = body.get("municipality")
+    if isinstance(code, str) and code in current_directory().municipalities:
+        payload["metadata"] = {"municipality": code}
+    notes = []
+    if len(message) > MAX_MESSAGE_CHARS:
+        notes.append({"text": f"とても長い文章なので、はじめの{MAX_MESSAGE_CHARS}文字を読みました。続きは分けて書いてください。"})
+    try:
+        async with request.app["http"].post(request.app["rasa_webhook"], json=payload) as response:
+            if response.status != 200:
+                raise RuntimeError(f"Rasa answered {response.status}")
+            return web.json_response(notes + await response.json())
+    except Exception as error:  # the resident always gets a kind answer, never a stack trace
+        logger.warning("chat relay failed: %s", type(error).__name__)
+        return web.json_response([{"text": SORRY}], status=502)
+
+
+async def _open_client(app: web.Application):
+    app["http"] = ClientSession(timeout=ClientTimeout(total=60))
+    yield
+    await app["http"].close()
+
+
+def create_app(rasa_url: str) -> web.Application:
+    app = web.Application(middlewares=[security_headers], client_max_size=256 * 1024)
+    app["rasa_webhook"] = rasa_url.rstrip("/") + "/webhooks/rest/webhook"
+    app.cleanup_ctx.append(_open_client)
+    app.router.add_get("/", index)
+    app.router.add_get("/api/municipalities", municipalities)
+    app.router.add_post("/api/chat", chat)
+    app.router.add_static("/static/", STATIC_DIR)
+    return app
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description="Serve the 窓口ナビ web chat.")
+    parser.add_argument("--host", default="127.0.0.1")
+    parser.add_argument("--port", type=int, default=8000)
+    parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    args = parser.parse_args()
+    logging.basicConfig(level=logging.WARNING)
+    current_directory()  # an invalid knowledge file stops start-up here, with its message
+    web.run_app(create_app(args.rasa_url), host=args.host, port=args.port, access_log=None)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,89 @@
+"""Starts the real servers for a test session: the action server and Rasa (and the web page).
+
+Each runs as its own process on a free loopback port, exactly as scripts/run.sh starts them.
+"""
+from __future__ import annotations
+
+import json
+import os
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+from typing import Dict, List, Optional
+
+from bot.paths import MODEL_PATH, PROJECT_ROOT
+
+RASA = str(Path(sys.executable).with_name("rasa"))
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+class LiveBot:
+    def __init__(self, workdir: Path) -> None:
+        self.workdir = workdir
+        self.processes: List[subprocess.Popen] = []
+        self.action_port = free_port()
+        self.rasa_port = free_port()
+        self.endpoints = workdir / "endpoints.yml"
+        self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
+        self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+
+    def _start(self, args: List[str], log_name: str) -> subprocess.Popen:
+        log = open(self.workdir / log_name, "w")
+        process = subprocess.Popen(args, cwd=PROJECT_ROOT, env=self.env, stdout=log, stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def start(self) -> "LiveBot":
+        actions = self._start([RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)], "actions.log")
+        rasa = self._start(
+            [RASA, "run", "--model", str(MODEL_PATH), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
+             "--endpoints", str(self.endpoints), "--credentials", "credentials.yml"],
+            "rasa.log",
+        )
+        wait_for(f"http://127.0.0.1:{self.action_port}/health", actions)
+        wait_for(f"http://127.0.0.1:{self.rasa_port}/", rasa)
+        return self
+
+    @property
+    def webhook(self) -> str:
+        return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
+
+    def say(self, sender: str, message: str, metadata: Optional[Dict] = None) -> List[Dict]:
+        body = {"sender": sender, "message": message}
+        if metadata:
+            body["metadata"] = metadata
+        request = urllib.request.Request(
+            self.webhook, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
+        )
+        with urllib.request.urlopen(request, timeout=60) as response:
+            return json.loads(response.read())
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()

@@ -1,0 +1,104 @@
+"""Whole conversations through Rasa's REST channel and the real action server."""
+import json
+import subprocess
+
+import pytest
+
+from bot.paths import MODEL_PATH, PROJECT_ROOT
+from tests.live_servers import RASA
+
+
+def texts(messages):
+    return "\n".join(m.get("text", "") for m in messages)
+
+
+def payload(messages, kind="referral"):
+    return next(m["custom"] for m in messages if m.get("custom", {}).get("type") == kind)
+
+
+def test_8050_worry_gets_every_domain_window_and_the_coordinator(live_bot):
+    messages = live_bot.say("r8050", "80歳の母と無職で閉じこもっている兄、母の年金だけで暮らしています",
+                            {"municipality": "eniwa"})
+    referral = payload(messages)
+    assert referral["municipality"] == "eniwa" and referral["compound"] is True and referral["crisis"] is False
+    assert {"elderly", "hikikomori", "poverty"} <= set(referral["domains"])
+    kinds = [w["kind"] for w in referral["windows"]]
+    assert "community_care" in kinds and "coordination" in kinds
+    for window in referral["windows"]:
+        assert set(window) == {"id", "name", "kind", "domains", "phone", "hours", "source"}
+    assert "地域包括支援センター" in texts(messages)
+    assert messages[-1]["text"] == "ほかにも困っていることはありますか。"
+
+
+def test_crisis_overrides_a_greeting_and_comes_first(live_bot):
+    messages = live_bot.say("crisis1", "こんにちは。もう死にたい")
+    assert "すぐにこちらへ電話" in messages[0]["text"]
+    referral = payload(messages)
+    assert referral["crisis"] is True
+    assert referral["windows"][0]["kind"] == "crisis_line"
+    assert "0120-279-338" in texts(messages)
+
+
+def test_crisis_mid_conversation_shows_police_first(live_bot):
+    live_bot.say("crisis2", "こんにちは", {"municipality": "kamakura"})
+    messages = live_bot.say("crisis2", "夫に包丁を向けられています", {"municipality": "kamakura"})
+    referral = payload(messages)
+    assert referral["windows"][0]["id"] == "police_110"
+
+
+def test_vague_concern_gets_one_question_with_buttons_then_a_referral(live_bot):
+    first = live_bot.say("vague", "ちょっと困ってて", {"municipality": "yonago"})
+    buttons = [b for m in first for b in m.get("buttons", [])]
+    assert len(buttons) >= 8 and all(b["payload"].startswith("/describe_concern") for b in buttons)
+    chosen = next(b for b in buttons if "お金" in b["title"])
+    second = live_bot.say("vague", chosen["payload"], {"municipality": "yonago"})
+    assert payload(second)["domains"] == ["poverty"]
+
+
+def test_unknown_municipality_is_asked_once_then_typed_freely(live_bot):
+    first = live_bot.say("where", "母の介護がつらくて眠れません")
+    assert "市区町村" in texts(first)
+    second = live_bot.say("where", "恵庭に住んでいます")
+    referral = payload(second)
+    assert referral["municipality"] == "eniwa" and "elderly" in referral["domains"]
+
+
+def test_hours_and_a_human_on_request(live_bot):
+    live_bot.say("hours", "借金が返せなくて生活が苦しい", {"municipality": "yonago"})
+    hours = texts(live_bot.say("hours", "何時まで開いてますか", {"municipality": "yonago"}))
+    assert "8:30" in hours
+    human = live_bot.say("human", "人と話したいです", {"municipality": "kamogawa"})
+    assert "04-7093-1200" in texts(human)
+    assert payload(human, "handoff")["windows"][0]["kind"] == "coordination"
+
+
+@pytest.mark.parametrize(
+    "message",
+    ["", "   ", "あ" * 20000, "😢😢😢", "ｶｲｺﾞ ﾂｶﾚﾀ", "Hello, I need help with my rent",
+     "<script>alert('x')</script>", "'; DROP TABLE users; --", "\u0000\u0007制御文字"],
+)
+def test_bad_input_gets_a_kind_answer(live_bot, message):
+    messages = live_bot.say("bad", message, {"municipality": "eniwa"})
+    reply = texts(messages)
+    assert reply.strip(), "every message gets an answer"
+    assert "<script>" not in reply
+    assert any("\u3040" <= ch <= "\u30ff" for ch in reply), "the answer is in Japanese"
+
+
+def test_english_gets_easy_japanese_and_one_english_line(live_bot):
+    reply = texts(live_bot.say("english", "Hello, can you help me?", {"municipality": "kamogawa"}))
+    assert "にほんご" in reply and "please write your worry" in reply
+
+
+def test_test_stories_pass_with_rasa_test(live_bot, tmp_path):
+    out = tmp_path / "results"
+    result = subprocess.run(
+        [RASA, "test", "core", "--model", str(MODEL_PATH), "--stories", "tests/test_stories.yml",
+         "--endpoints", str(live_bot.endpoints), "--out", str(out), "--fail-on-prediction-errors"],
+        cwd=PROJECT_ROOT, env=live_bot.env, capture_output=True, text=True,
+    )
+    failed = (out / "failed_test_stories.yml")
+    assert result.returncode == 0, result.stdout[-3000:] + result.stderr[-3000:]
+    assert not failed.exists() or "story:" not in failed.read_text(encoding="utf-8")
+    report = json.loads((out / "story_report.json").read_text(encoding="utf-8"))
+    assert report["accuracy"] == 1.0

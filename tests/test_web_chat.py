@@ -1,0 +1,115 @@
+"""The resident's web page in a real headless Chromium (Debian's), driven by Playwright."""
+import json
+import shutil
+import urllib.request
+from pathlib import Path
+
+import pytest
+from playwright.sync_api import expect, sync_playwright
+
+CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
+EIGHTY_FIFTY = "80歳の母と無職で閉じこもっている兄、母の年金だけで暮らしています"
+
+
+@pytest.fixture(scope="module")
+def browser():
+    if not Path(CHROMIUM).exists():
+        pytest.fail("Debian's chromium is missing: scripts/test.sh installs it (apt-get install chromium)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=CHROMIUM,
+            args=["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                  "--disable-background-networking", "--disable-component-update", "--disable-sync"],
+        )
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def phone_page(browser):
+    context = browser.new_context(viewport={"width": 390, "height": 844}, locale="ja-JP")
+    page = context.new_page()
+    requests = []
+    page.on("request", lambda request: requests.append(request.url))
+    page.requests = requests
+    yield page
+    context.close()
+
+
+def send(page, text):
+    page.get_by_label("困っていることを書いてください").fill(text)
+    page.keyboard.press("Enter")
+
+
+def test_8050_worry_shows_cards_for_each_domain_and_the_coordinator(phone_page, live_web, tmp_path):
+    page = phone_page
+    page.goto(f"{live_web}/?m=eniwa")
+    expect(page.locator("#municipality")).to_have_value("eniwa")
+    send(page, EIGHTY_FIFTY)
+    cards = page.locator("article.card h3")
+    expect(cards.first).to_be_visible(timeout=30000)
+    expect(page.get_by_text("ほかにも困っていることはありますか。")).to_be_visible()
+    titles = cards.all_inner_texts()
+    assert any("地域包括支援センター" in t for t in titles), titles
+    assert any("（ひきこもり）" in t for t in titles), titles
+    assert any("（生活困窮・家計）" in t for t in titles), titles
+    assert any("重層支援コーディネーター" in t for t in titles), titles
+    assert page.locator("#crisis-banner").is_hidden()
+    page.screenshot(path=str(tmp_path / "web-chat-8050.png"), full_page=True)
+    assert all(url.startswith(live_web) for url in page.requests), "no CDN, no tracker"
+
+
+def test_a_crisis_shows_the_banner_and_crisis_lines_first(phone_page, live_web):
+    page = phone_page
+    page.goto(f"{live_web}/?m=eniwa")
+    send(page, "もう消えたい。今夜終わりにしようと思う")
+    banner = page.locator("#crisis-banner")
+    expect(banner).to_be_visible(timeout=30000)
+    expect(banner.get_by_role("link", name="110（警察）")).to_have_attribute("href", "tel:110")
+    first_card = page.locator("#log article.card").first
+    expect(first_card).to_have_class("card crisis-line")
+    expect(first_card.locator("a.call")).to_have_attribute("href", "tel:0120279338")
+    classes = page.locator("#log article.card").evaluate_all("cards => cards.map(c => c.className)")
+    last_crisis = max(i for i, c in enumerate(classes) if "crisis-line" in c)
+    assert all("crisis-line" in c for c in classes[: last_crisis + 1]), "crisis lines come before local windows"
+
+
+def test_the_page_works_by_keyboard_and_tells_screen_readers(phone_page, live_web):
+    page = phone_page
+    page.goto(f"{live_web}/?m=yonago")
+    log = page.locator("#log")
+    assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # municipality
+    expect(page.locator("#municipality")).to_be_focused()
+    page.keyboard.press("Tab")
+    expect(page.get_by_label("困っていることを書いてください")).to_be_focused()
+    page.keyboard.type("ちょっと困ってて")
+    page.keyboard.press("Enter")
+    # The answer's choices take the focus; the third one is two Tabs away.
+    expect(page.get_by_role("button", name="高齢の家族・介護のこと")).to_be_focused(timeout=30000)
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.get_by_role("button", name="お金・生活費のこと")).to_be_focused()
+    page.keyboard.press("Enter")
+    expect(page.locator("article.card h3").first).to_contain_text("えしこに", timeout=30000)
+
+
+def test_html_typed_by_a_resident_is_shown_as_text(phone_page, live_web):
+    page = phone_page
+    page.goto(f"{live_web}/?m=eniwa")
+    send(page, "<img src=x onerror=alert(1)>助けて")
+    expect(page.locator("#log li.from-user").first).to_have_text("<img src=x onerror=alert(1)>助けて")
+    assert page.locator("#log img").count() == 0
+
+
+def test_security_headers_and_a_bad_request(live_web):
+    with urllib.request.urlopen(live_web + "/") as response:
+        csp = response.headers["Content-Security-Policy"]
+        assert "script-src 'self'" in csp and "frame-ancestors 'none'" in csp
+        assert response.headers["Referrer-Policy"] == "no-referrer"
+    request = urllib.request.Request(live_web + "/api/chat", data=b"{not json", headers={"Content-Type": "application/json"})
+    with pytest.raises(urllib.error.HTTPError) as error:
+        urllib.request.urlopen(request)
+    assert error.value.code == 400
+    assert "ごめんなさい" in json.loads(error.value.read())[0]["text"]
