@@ -7,7 +7,9 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import municipality_code
+from actions.demand import record_demand
 from bot import messages
+from bot.demand import Outcome
 from bot.knowledge import current_directory
 from bot.reply import hours_line, phone_line
 from bot.routing import coordinating_window
@@ -48,6 +50,7 @@ class ActionHumanHandoff(Action):
             return []
         municipality = directory.municipality(code)
         window = coordinating_window(municipality)
+        record_demand(tracker, Outcome.HANDOFF, code, window_ids=[window.id])
         dispatcher.utter_message(
             text=(
                 f"相談員と直接話したいときは、{municipality.name}の「{window.name}」に電話してください。"

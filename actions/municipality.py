@@ -26,7 +26,7 @@ class ActionSetMunicipality(Action):
             return [SlotSet("asked_municipality", True)]
         pending = tracker.get_slot("pending_domains")
         if pending is not None:
-            events = send_referral(dispatcher, list(pending), False, [], code)
+            events = send_referral(dispatcher, tracker, list(pending), False, [], code)
             dispatcher.utter_message(text=messages.ANYTHING_ELSE)
             return events
         name = current_directory().municipality(code).name

@@ -7,6 +7,8 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import municipality_code
+from actions.demand import record_demand
+from bot.demand import Outcome
 from bot.knowledge import current_directory
 
 
@@ -18,6 +20,7 @@ class ActionOutOfScope(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         code = municipality_code(tracker)
+        record_demand(tracker, Outcome.OUT_OF_SCOPE, code)
         department = current_directory().municipality(code).department if code else None
         if department and department.phone:
             contact = f"こまったときは {department.name}（でんわ {department.phone}）に そうだん できます。"

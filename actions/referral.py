@@ -8,7 +8,9 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import MUNICIPALITY, concern, municipality_code
+from actions.demand import record_demand
 from bot import messages
+from bot.demand import Outcome
 from bot.knowledge import current_directory
 from bot.reply import CLARIFY_CHOICES, referral_payload, referral_text
 from bot.routing import route_concern
@@ -16,6 +18,7 @@ from bot.routing import route_concern
 
 def send_referral(
     dispatcher: CollectingDispatcher,
+    tracker: Tracker,
     domains: List[str],
     crisis: bool,
     crisis_categories: List[str],
@@ -23,6 +26,8 @@ def send_referral(
 ) -> List[Dict[Text, Any]]:
     referral = route_concern(current_directory(), domains, crisis, code, crisis_categories)
     dispatcher.utter_message(text=referral_text(referral), json_message=referral_payload(referral))
+    record_demand(tracker, Outcome.CRISIS if crisis else Outcome.REFERRED, code, referral.domains,
+                  referral.window_ids, crisis)
     return [
         SlotSet(MUNICIPALITY, code),
         SlotSet("last_windows", referral.window_ids),
@@ -44,7 +49,7 @@ class ActionReferConcern(Action):
 
         if found["crisis"]:
             # Danger comes before any question: the crisis lines go out whatever we know.
-            events += send_referral(dispatcher, found["domains"], True, found["crisis_categories"], code)
+            events += send_referral(dispatcher, tracker, found["domains"], True, found["crisis_categories"], code)
             if code is None:
                 dispatcher.utter_message(text=messages.ASK_MUNICIPALITY_AFTER_CRISIS)
                 events += [SlotSet("pending_domains", found["domains"]), SlotSet("asked_municipality", True)]
@@ -58,6 +63,7 @@ class ActionReferConcern(Action):
                     for code_, title in CLARIFY_CHOICES
                 ],
             )
+            record_demand(tracker, Outcome.CLARIFIED, code)
             return [SlotSet("clarified", True)]
 
         if code is None and not tracker.get_slot("asked_municipality"):
@@ -66,8 +72,9 @@ class ActionReferConcern(Action):
 
         if code is None:
             dispatcher.utter_message(text=messages.MUNICIPALITY_UNKNOWN)
+            record_demand(tracker, Outcome.REFERRED, None, found["domains"])
             return [SlotSet("pending_domains", None)]
 
-        events += send_referral(dispatcher, found["domains"], False, [], code)
+        events += send_referral(dispatcher, tracker, found["domains"], False, [], code)
         dispatcher.utter_message(text=messages.ANYTHING_ELSE)
         return events

@@ -1,8 +1,8 @@
 #!/usr/bin/env bash
-# Debian packages the test suite drives for real: Chromium for the browser tests and a
-# Japanese font so screenshots are legible. Installed only when missing (root, as in CI).
+# Debian packages the test suite drives for real: Chromium for the browser tests, PostgreSQL
+# for the demand log, and a Japanese font for legible screenshots. Installed only when missing.
 set -euo pipefail
-wanted=(chromium fonts-noto-cjk)
+wanted=(chromium fonts-noto-cjk postgresql)
 missing=()
 for package in "${wanted[@]}"; do
   dpkg -s "$package" >/dev/null 2>&1 || missing+=("$package")

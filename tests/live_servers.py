@@ -39,14 +39,16 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
 
 
 class LiveBot:
-    def __init__(self, workdir: Path) -> None:
+    def __init__(self, workdir: Path, database_url: Optional[str] = None) -> None:
         self.workdir = workdir
         self.processes: List[subprocess.Popen] = []
         self.action_port = free_port()
         self.rasa_port = free_port()
         self.endpoints = workdir / "endpoints.yml"
         self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
-        self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2"}
+        self.database_url = database_url or f"sqlite:///{workdir / 'demand.sqlite3'}"
+        self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+                    "DATABASE_URL": self.database_url}
 
     def _start(self, args: List[str], log_name: str) -> subprocess.Popen:
         log = open(self.workdir / log_name, "w")

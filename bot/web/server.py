@@ -60,10 +60,10 @@ async def chat(request: web.Request) -> web.Response:
     message = body.get("message")
     if not sender or not isinstance(message, str):
         return web.json_response([{"text": SORRY}], status=400)
-    payload = {"sender": sender, "message": message[:MAX_MESSAGE_CHARS]}
+    payload = {"sender": sender, "message": message[:MAX_MESSAGE_CHARS], "metadata": {"channel": "web"}}
     code = body.get("municipality")
     if isinstance(code, str) and code in current_directory().municipalities:
-        payload["metadata"] = {"municipality": code}
+        payload["metadata"]["municipality"] = code
     notes = []
     if len(message) > MAX_MESSAGE_CHARS:
         notes.append({"text": f"とても長い文章なので、はじめの{MAX_MESSAGE_CHARS}文字を読みました。続きは分けて書いてください。"})

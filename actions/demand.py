@@ -1,0 +1,50 @@
+"""Records one anonymous DemandEvent per concern handled. Never breaks a conversation."""
+from __future__ import annotations
+
+import functools
+import logging
+from typing import Optional, Sequence
+
+from rasa_sdk import Tracker
+
+from actions.conversation_state import page_metadata
+from bot.demand import ConfidenceBand, DemandEvent, DemandLog, Outcome
+from bot.demand.event import Channel
+
+logger = logging.getLogger(__name__)
+
+
+@functools.lru_cache(maxsize=1)
+def demand_log() -> DemandLog:
+    return DemandLog()
+
+
+def confidence_of(tracker: Tracker) -> ConfidenceBand:
+    parse = tracker.latest_message or {}
+    intent = float((parse.get("intent") or {}).get("confidence") or 0.0)
+    scores = parse.get("domain_scores") or {}
+    domains = parse.get("domains") or []
+    domain = max((float(scores.get(d, 0.0)) for d in domains), default=intent)
+    return ConfidenceBand.of(min(intent, domain))
+
+
+def turns_of(tracker: Tracker) -> int:
+    return sum(1 for e in tracker.events if e.get("event") == "user")
+
+
+def record_demand(
+    tracker: Tracker,
+    outcome: Outcome,
+    municipality: Optional[str],
+    domains: Sequence[str] = (),
+    window_ids: Sequence[str] = (),
+    crisis: bool = False,
+) -> None:
+    channel = Channel.of(page_metadata(tracker).get("channel") or tracker.get_latest_input_channel())
+    try:
+        demand_log().record(DemandEvent(
+            municipality=municipality, channel=channel, domains=tuple(domains), window_ids=tuple(window_ids),
+            crisis=crisis, outcome=outcome, confidence_band=confidence_of(tracker), turns=turns_of(tracker),
+        ))
+    except Exception as error:  # the resident's answer matters more than the statistic
+        logger.warning("demand event not recorded: %s", type(error).__name__)

@@ -1,0 +1,57 @@
+"""Tables of the demand log (SQLAlchemy 1.4). Changed only through Alembic migrations."""
+from __future__ import annotations
+
+from sqlalchemy import Boolean, Column, DateTime, Enum, ForeignKey, Integer, MetaData, String, Table
+
+from bot.demand.event import ConfidenceBand, Channel, Outcome
+from bot.taxonomy import load_taxonomy
+
+metadata = MetaData()
+
+DOMAIN_CODES = tuple(load_taxonomy().domain_codes)
+
+demand_events = Table(
+    "demand_events",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("municipality", String(64), nullable=True, index=True),
+    Column("hour", DateTime, nullable=False, index=True),
+    Column("channel", Enum(Channel, name="demand_channel", values_callable=lambda e: [m.value for m in e]), nullable=False),
+    Column("crisis", Boolean, nullable=False),
+    Column("compound", Boolean, nullable=False),
+    Column("outcome", Enum(Outcome, name="demand_outcome", values_callable=lambda e: [m.value for m in e]), nullable=False),
+    Column("confidence_band", Enum(ConfidenceBand, name="demand_confidence", values_callable=lambda e: [m.value for m in e]), nullable=False),
+    Column("turns", Integer, nullable=False),
+)
+
+demand_event_domains = Table(
+    "demand_event_domains",
+    metadata,
+    Column("event_id", String(32), ForeignKey("demand_events.id", ondelete="CASCADE"), primary_key=True),
+    Column("domain", Enum(*DOMAIN_CODES, name="demand_domain"), primary_key=True),
+)
+
+demand_event_windows = Table(
+    "demand_event_windows",
+    metadata,
+    Column("event_id", String(32), ForeignKey("demand_events.id", ondelete="CASCADE"), primary_key=True),
+    Column("position", Integer, primary_key=True),
+    Column("window_id", String(64), nullable=False, index=True),
+)
+
+staff_accounts = Table(
+    "staff_accounts",
+    metadata,
+    Column("name", String(64), primary_key=True),
+    Column("password_hash", String(255), nullable=False),
+    Column("created_at", DateTime, nullable=False),
+)
+
+staff_sessions = Table(
+    "staff_sessions",
+    metadata,
+    Column("token_hash", String(64), primary_key=True),
+    Column("staff_name", String(64), ForeignKey("staff_accounts.name", ondelete="CASCADE"), nullable=False),
+    Column("csrf_token", String(64), nullable=False),
+    Column("expires_at", DateTime, nullable=False, index=True),
+)

@@ -1,0 +1,127 @@
+"""DemandLog: writes and reads demand events in SQLite (default) or PostgreSQL (DATABASE_URL)."""
+from __future__ import annotations
+
+import os
+from collections import Counter
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+from typing import Dict, Iterable, List, Optional, Tuple
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import create_engine, event, select
+from sqlalchemy.engine import Engine
+
+from bot.demand.event import ConfidenceBand, Channel, DemandEvent, Outcome
+from bot.demand.schema import demand_event_domains, demand_event_windows, demand_events
+from bot.paths import PROJECT_ROOT
+
+MIGRATIONS = Path(__file__).with_name("migrations")
+DEFAULT_SQLITE = PROJECT_ROOT / "var" / "demand.sqlite3"
+
+
+def default_database_url() -> str:
+    """DATABASE_URL when set (postgresql://…), else an SQLite file created on first run."""
+    url = os.environ.get("DATABASE_URL")
+    if url:
+        return url.replace("postgres://", "postgresql://", 1)
+    DEFAULT_SQLITE.parent.mkdir(parents=True, exist_ok=True)
+    return f"sqlite:///{DEFAULT_SQLITE}"
+
+
+def _sqlite_foreign_keys(engine: Engine) -> None:
+    @event.listens_for(engine, "connect")
+    def _enable(dbapi_connection, _record):  # pragma: no cover - driver hook
+        cursor = dbapi_connection.cursor()
+        cursor.execute("PRAGMA foreign_keys=ON")
+        cursor.close()
+
+
+def migrate(engine: Engine) -> None:
+    config = Config()
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+@dataclass(frozen=True)
+class EventRow:
+    id: str
+    municipality: Optional[str]
+    hour: datetime
+    channel: str
+    crisis: bool
+    compound: bool
+    outcome: str
+    confidence_band: str
+    turns: int
+    domains: Tuple[str, ...]
+    window_ids: Tuple[str, ...]
+
+
+class DemandLog:
+    def __init__(self, url: Optional[str] = None) -> None:
+        self.url = url or default_database_url()
+        self.engine = create_engine(self.url, future=True, pool_pre_ping=True)
+        if self.engine.dialect.name == "sqlite":
+            _sqlite_foreign_keys(self.engine)
+        migrate(self.engine)
+
+    def record(self, demand: DemandEvent) -> None:
+        with self.engine.begin() as connection:
+            connection.execute(demand_events.insert().values(
+                id=demand.id, municipality=demand.municipality, hour=demand.hour, channel=demand.channel,
+                crisis=demand.crisis, compound=demand.compound, outcome=demand.outcome,
+                confidence_band=demand.confidence_band, turns=demand.turns,
+            ))
+            if demand.domains:
+                connection.execute(demand_event_domains.insert(),
+                                   [{"event_id": demand.id, "domain": d} for d in dict.fromkeys(demand.domains)])
+            if demand.window_ids:
+                connection.execute(demand_event_windows.insert(),
+                                   [{"event_id": demand.id, "position": i, "window_id": w}
+                                    for i, w in enumerate(demand.window_ids)])
+
+    def events(self, municipality: Optional[str] = None, since: Optional[datetime] = None,
+               until: Optional[datetime] = None) -> List[EventRow]:
+        query = select(demand_events).order_by(demand_events.c.hour, demand_events.c.id)
+        if municipality:
+            query = query.where(demand_events.c.municipality == municipality)
+        if since:
+            query = query.where(demand_events.c.hour >= since)
+        if until:
+            query = query.where(demand_events.c.hour < until)
+        with self.engine.connect() as connection:
+            rows = connection.execute(query).mappings().all()
+            ids = [row["id"] for row in rows]
+            domains: Dict[str, List[str]] = {}
+            windows: Dict[str, List[Tuple[int, str]]] = {}
+            for chunk in _chunks(ids, 500):
+                for d in connection.execute(select(demand_event_domains).where(demand_event_domains.c.event_id.in_(chunk))):
+                    domains.setdefault(d.event_id, []).append(d.domain)
+                for w in connection.execute(select(demand_event_windows).where(demand_event_windows.c.event_id.in_(chunk))):
+                    windows.setdefault(w.event_id, []).append((w.position, w.window_id))
+        return [
+            EventRow(
+                id=row["id"], municipality=row["municipality"], hour=row["hour"],
+                channel=_value(row["channel"]), crisis=row["crisis"], compound=row["compound"],
+                outcome=_value(row["outcome"]), confidence_band=_value(row["confidence_band"]), turns=row["turns"],
+                domains=tuple(sorted(domains.get(row["id"], []))),
+                window_ids=tuple(w for _, w in sorted(windows.get(row["id"], []))),
+            )
+            for row in rows
+        ]
+
+    def outcome_counts(self, **filters) -> Counter:
+        return Counter(row.outcome for row in self.events(**filters))
+
+
+def _value(member) -> str:
+    return member.value if hasattr(member, "value") else str(member)
+
+
+def _chunks(items: List[str], size: int) -> Iterable[List[str]]:
+    for start in range(0, len(items), size):
+        yield items[start:start + size]
