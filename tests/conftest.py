@@ -65,7 +65,7 @@ def live_web(live_bot, tmp_path_factory):
     log = open(tmp_path_factory.mktemp("web") / "web.log", "w")
     process = subprocess.Popen(
         [sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", f"http://127.0.0.1:{live_bot.rasa_port}"],
-        cwd=PROJECT_ROOT, stdout=log, stderr=subprocess.STDOUT,
+        cwd=PROJECT_ROOT, env=live_bot.env, stdout=log, stderr=subprocess.STDOUT,
     )
     url = f"http://127.0.0.1:{port}"
     wait_for(url + "/", process)

@@ -9,11 +9,13 @@ import argparse
 import json
 import logging
 from pathlib import Path
-from typing import Any, Dict
+from typing import Any, Dict, Optional
 
 from aiohttp import ClientSession, ClientTimeout, web
 
+from bot.demand import DemandLog
 from bot.knowledge import current_directory
+from bot.staff.views import add_staff_routes
 
 STATIC_DIR = Path(__file__).with_name("static")
 MAX_MESSAGE_CHARS = 20000  # far beyond any real story; past it the resident is told what was read
@@ -83,8 +85,9 @@ async def _open_client(app: web.Application):
     await app["http"].close()
 
 
-def create_app(rasa_url: str) -> web.Application:
+def create_app(rasa_url: str, demand_log: Optional[DemandLog] = None) -> web.Application:
     app = web.Application(middlewares=[security_headers], client_max_size=256 * 1024)
+    add_staff_routes(app, demand_log or DemandLog())
     app["rasa_webhook"] = rasa_url.rstrip("/") + "/webhooks/rest/webhook"
     app.cleanup_ctx.append(_open_client)
     app.router.add_get("/", index)
