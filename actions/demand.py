@@ -10,6 +10,7 @@ from rasa_sdk import Tracker
 from actions.conversation_state import page_metadata
 from bot.demand import ConfidenceBand, DemandEvent, DemandLog, Outcome
 from bot.demand.event import Channel
+from bot.review.samples import ReviewSamples, samples_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -48,3 +49,13 @@ def record_demand(
         ))
     except Exception as error:  # the resident's answer matters more than the statistic
         logger.warning("demand event not recorded: %s", type(error).__name__)
+
+
+def keep_review_sample(tracker: Tracker, outcome: Outcome, municipality: Optional[str]) -> None:
+    """Only with STORE_REDACTED_SAMPLES: the redacted text of a message the bot did not understand."""
+    if not samples_enabled():
+        return
+    try:
+        ReviewSamples(demand_log().engine).keep((tracker.latest_message or {}).get("text") or "", outcome.value, municipality)
+    except Exception as error:
+        logger.warning("review sample not kept: %s", type(error).__name__)

@@ -7,7 +7,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import municipality_code
-from actions.demand import record_demand
+from actions.demand import keep_review_sample, record_demand
 from bot.demand import Outcome
 from bot.knowledge import current_directory
 
@@ -21,6 +21,7 @@ class ActionOutOfScope(Action):
     ) -> List[Dict[Text, Any]]:
         code = municipality_code(tracker)
         record_demand(tracker, Outcome.OUT_OF_SCOPE, code)
+        keep_review_sample(tracker, Outcome.OUT_OF_SCOPE, code)
         department = current_directory().municipality(code).department if code else None
         if department and department.phone:
             contact = f"こまったときは {department.name}（でんわ {department.phone}）に そうだん できます。"

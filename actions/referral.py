@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import MUNICIPALITY, concern, municipality_code
-from actions.demand import record_demand
+from actions.demand import keep_review_sample, record_demand
 from bot import messages
 from bot.demand import Outcome
 from bot.knowledge import current_directory
@@ -64,6 +64,7 @@ class ActionReferConcern(Action):
                 ],
             )
             record_demand(tracker, Outcome.CLARIFIED, code)
+            keep_review_sample(tracker, Outcome.CLARIFIED, code)
             return [SlotSet("clarified", True)]
 
         if code is None and not tracker.get_slot("asked_municipality"):

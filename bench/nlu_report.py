@@ -2,6 +2,7 @@
 baselines trained in the same run on the same data (data/nlu/).
 
     .venv/bin/python -m bench.nlu_report [--reuse-model] [--write-benchmarks]
+    .venv/bin/python -m bench.nlu_report --compare models/previous.tar.gz   (trainers)
 
 Prints a Markdown table; writes bench/out/nlu_report.json; with --write-benchmarks
 replaces the NLU section of BENCHMARKS.md.
@@ -155,11 +156,42 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def compare_models(previous: Path) -> str:
+    """The trainer's check: the current model against the previous one, on the same test set."""
+    quiet_rasa_logs()
+    codes = load_taxonomy().domain_codes
+    test = load_labelled_examples(NLU_EVAL_DIR)
+    texts = [e.text for e in test]
+    rows = []
+    for name, model in (("前のモデル", previous), ("新しいモデル", MODEL_PATH)):
+        rows.append(_summary(name, test, _predict_with_model(model, texts, _project_prediction), float("nan"),
+                             model.stat().st_size, codes))
+    old, new = rows
+    lines = ["| 指標 | 前のモデル | 新しいモデル | 差 |", "|---|---|---|---|"]
+    for key, label in (("micro_f1", "micro-F1"), ("macro_f1", "macro-F1"), ("exact_set_accuracy", "完全一致")):
+        a, b = old["domains"][key], new["domains"][key]
+        lines.append(f"| {label} | {a:.3f} | {b:.3f} | {b - a:+.3f} |")
+    lines.append(f"| 緊急の再現率 | {old['crisis']['recall']:.3f} | {new['crisis']['recall']:.3f} | "
+                 f"{new['crisis']['recall'] - old['crisis']['recall']:+.3f} |")
+    for code in codes:
+        a, b = old["domains"]["per_domain_f1"][code], new["domains"]["per_domain_f1"][code]
+        lines.append(f"| {code} F1 | {a:.3f} | {b:.3f} | {b - a:+.3f} |")
+    lines += ["", "新しいモデルの取りこぼし（正解の分野 → 代わりに出た分野: 件数）:", ""]
+    for missed, instead in sorted(new["confusion"].items(), key=lambda item: -sum(item[1].values())):
+        lines.append(f"- {missed} → " + ", ".join(f"{k}: {v}" for k, v in sorted(instead.items(), key=lambda kv: -kv[1])))
+    return "\n".join(lines)
+
+
 def main() -> int:
     arguments = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     arguments.add_argument("--reuse-model", action="store_true", help="evaluate models/madoguchi.tar.gz instead of training afresh")
+    arguments.add_argument("--compare", type=Path, metavar="PREVIOUS_MODEL",
+                           help="compare models/madoguchi.tar.gz with a previous model file (no baselines)")
     arguments.add_argument("--write-benchmarks", action="store_true")
     args = arguments.parse_args()
+    if args.compare:
+        print(compare_models(args.compare))
+        return 0
     report = build_report(args.reuse_model)
     OUT_DIR.mkdir(parents=True, exist_ok=True)
     (OUT_DIR / "nlu_report.json").write_text(json.dumps(report, ensure_ascii=False, indent=1), encoding="utf-8")

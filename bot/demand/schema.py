@@ -1,7 +1,7 @@
 """Tables of the demand log (SQLAlchemy 1.4). Changed only through Alembic migrations."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, DateTime, Enum, ForeignKey, Integer, MetaData, String, Table
+from sqlalchemy import Boolean, Column, Date, DateTime, Enum, ForeignKey, Integer, MetaData, String, Table, Text
 
 from bot.demand.event import ConfidenceBand, Channel, Outcome
 from bot.taxonomy import load_taxonomy
@@ -54,4 +54,16 @@ staff_sessions = Table(
     Column("staff_name", String(64), ForeignKey("staff_accounts.name", ondelete="CASCADE"), nullable=False),
     Column("csrf_token", String(64), nullable=False),
     Column("expires_at", DateTime, nullable=False, index=True),
+)
+
+# Not part of the demand log: redacted texts kept for trainers, only when a municipality
+# opts in (STORE_REDACTED_SAMPLES), deleted after 30 days.
+review_samples = Table(
+    "review_samples",
+    metadata,
+    Column("id", String(32), primary_key=True),
+    Column("municipality", String(64), nullable=True),
+    Column("outcome", String(20), nullable=False),
+    Column("kept_on", Date, nullable=False, index=True),
+    Column("redacted_text", Text, nullable=False),
 )

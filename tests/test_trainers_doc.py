@@ -1,0 +1,33 @@
+"""docs/TRAINERS.md: every command a trainer is told to type exists and answers --help,
+and the example it shows is valid training data (the retrain itself is the suite's one training)."""
+import re
+import shlex
+import subprocess
+
+import yaml
+
+from bot.paths import PROJECT_ROOT
+from bot.taxonomy import load_taxonomy
+
+DOC = (PROJECT_ROOT / "docs" / "TRAINERS.md").read_text(encoding="utf-8")
+BLOCKS = re.findall(r"```(\w*)\n(.*?)```", DOC, flags=re.S)
+
+
+def test_the_yaml_example_is_valid_training_data():
+    example = yaml.safe_load(next(body for lang, body in BLOCKS if lang == "yaml"))
+    domains = example["nlu"][0]["examples"][0]["metadata"]["domains"]
+    assert set(domains) <= set(load_taxonomy().domains)
+
+
+def test_every_python_and_rasa_command_in_the_guide_runs():
+    commands = [line for lang, body in BLOCKS if lang == "bash" for line in body.strip().splitlines()]
+    python_commands = [c for c in commands if c.startswith(".venv/bin/")]
+    assert len(python_commands) >= 6
+    for command in python_commands:
+        words = shlex.split(command)
+        if "validate" in words:  # cheap enough to run for real
+            result = subprocess.run(words, cwd=PROJECT_ROOT, capture_output=True, text=True)
+        else:
+            program = words[:3] if words[1] == "-m" else words[:2]
+            result = subprocess.run(program + ["--help"], cwd=PROJECT_ROOT, capture_output=True, text=True)
+        assert result.returncode == 0, (command, result.stderr[-500:])
