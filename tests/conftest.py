@@ -55,20 +55,9 @@ def live_bot(trained_model, tmp_path_factory):
 @pytest.fixture(scope="session")
 def live_web(live_bot, tmp_path_factory):
     """The resident's web chat page, relaying to the live Rasa server."""
-    import subprocess
-    import sys
+    from tests.live_servers import start_web
 
-    from bot.paths import PROJECT_ROOT
-    from tests.live_servers import free_port, wait_for
-
-    port = free_port()
-    log = open(tmp_path_factory.mktemp("web") / "web.log", "w")
-    process = subprocess.Popen(
-        [sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", f"http://127.0.0.1:{live_bot.rasa_port}"],
-        cwd=PROJECT_ROOT, env=live_bot.env, stdout=log, stderr=subprocess.STDOUT,
-    )
-    url = f"http://127.0.0.1:{port}"
-    wait_for(url + "/", process)
+    url, process = start_web(live_bot.rasa_port, live_bot.env, tmp_path_factory.mktemp("web"))
     yield url
     process.terminate()
     process.wait(timeout=20)

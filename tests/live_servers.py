@@ -12,7 +12,7 @@ import sys
 import time
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Dict, List, Optional, Tuple
 
 from bot.paths import MODEL_PATH, PROJECT_ROOT
 
@@ -56,14 +56,18 @@ class LiveBot:
         self.processes.append(process)
         return process
 
-    def start(self) -> "LiveBot":
-        actions = self._start([RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)], "actions.log")
+    def start(self, with_actions: bool = True) -> "LiveBot":
+        actions = None
+        if with_actions:
+            actions = self._start([RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
+                                  "actions.log")
         rasa = self._start(
             [RASA, "run", "--model", str(MODEL_PATH), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
              "--endpoints", str(self.endpoints), "--credentials", "credentials.yml"],
             "rasa.log",
         )
-        wait_for(f"http://127.0.0.1:{self.action_port}/health", actions)
+        if actions is not None:
+            wait_for(f"http://127.0.0.1:{self.action_port}/health", actions)
         wait_for(f"http://127.0.0.1:{self.rasa_port}/", rasa)
         return self
 
@@ -89,3 +93,15 @@ class LiveBot:
                 process.wait(timeout=20)
             except subprocess.TimeoutExpired:
                 process.kill()
+
+
+def start_web(rasa_port: int, env: Dict[str, str], workdir: Path) -> Tuple[str, subprocess.Popen]:
+    """The web chat server (bot.web) relaying to the Rasa server on `rasa_port`."""
+    port = free_port()
+    process = subprocess.Popen(
+        [sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", f"http://127.0.0.1:{rasa_port}"],
+        cwd=PROJECT_ROOT, env=env, stdout=open(workdir / "web.log", "w"), stderr=subprocess.STDOUT,
+    )
+    url = f"http://127.0.0.1:{port}"
+    wait_for(url + "/", process)
+    return url, process

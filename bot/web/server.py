@@ -29,6 +29,18 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 SORRY = "ごめんなさい。いま うまく こたえられません。すこし まってから もういちど かいてください。"
+NATIONAL_FALLBACK = "よりそいホットライン（0120-279-338、24時間・無料）"
+
+
+def static_fallback(code: Optional[str]) -> Dict[str, str]:
+    """What a resident reads when the bot cannot answer (action server or Rasa down): a phone."""
+    municipality = current_directory().municipality(code) if code else None
+    department = municipality.department if municipality else None
+    if department and department.phone:
+        contact = f"{municipality.name}の{department.name}（{department.phone}）"
+    else:
+        contact = NATIONAL_FALLBACK
+    return {"text": f"{SORRY}\nいそぐときは {contact} に でんわで そうだん してください。"}
 
 logger = logging.getLogger(__name__)
 
@@ -73,10 +85,14 @@ async def chat(request: web.Request) -> web.Response:
         async with request.app["http"].post(request.app["rasa_webhook"], json=payload) as response:
             if response.status != 200:
                 raise RuntimeError(f"Rasa answered {response.status}")
-            return web.json_response(notes + await response.json())
+            answer = await response.json()
     except Exception as error:  # the resident always gets a kind answer, never a stack trace
         logger.warning("chat relay failed: %s", type(error).__name__)
-        return web.json_response([{"text": SORRY}], status=502)
+        return web.json_response([static_fallback(payload["metadata"].get("municipality"))], status=502)
+    if not answer:
+        # Rasa answers nothing when the action server is down: never leave a resident in silence.
+        answer = [static_fallback(payload["metadata"].get("municipality"))]
+    return web.json_response(notes + answer)
 
 
 async def _open_client(app: web.Application):
