@@ -17,7 +17,9 @@ logger = logging.getLogger(__name__)
 
 @functools.lru_cache(maxsize=1)
 def demand_log() -> DemandLog:
-    return DemandLog()
+    # Migrates on first write, so an action server started while the database is down still
+    # answers residents and spools their events.
+    return DemandLog(migrate_now=False)
 
 
 def confidence_of(tracker: Tracker) -> ConfidenceBand:

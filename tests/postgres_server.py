@@ -34,10 +34,17 @@ class PostgresServer:
 
     def start(self) -> "PostgresServer":
         self._run(str(self.bin / "initdb"), "-D", str(self.data), "-A", "trust", "-U", "madoguchi", "-E", "UTF8")
-        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.root / "server.log"),
-                  "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1", "start")
+        self.resume()
         self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "madoguchi", "demand")
         return self
+
+    def resume(self) -> None:
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.root / "server.log"),
+                  "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1", "start")
+
+    def pause(self) -> None:
+        """Stop the server but keep its data, as an outage would."""
+        self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     @property
     def url(self) -> str:

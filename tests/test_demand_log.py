@@ -117,3 +117,30 @@ def test_an_event_refuses_anything_but_codes(field, value):
                 crisis=False, outcome=Outcome.REFERRED, confidence_band=ConfidenceBand.HIGH, turns=1)
     with pytest.raises(ValueError):
         DemandEvent(**{**good, field: value})
+
+
+def test_events_written_while_postgresql_is_down_arrive_once_after_recovery(tmp_path):
+    from tests.postgres_server import PostgresServer
+
+    server = PostgresServer().start()
+    try:
+        log = DemandLog(server.url, spool=tmp_path / "spool.jsonl")
+
+        def event(domain):
+            return DemandEvent("eniwa", Channel.WEB, (domain,), ("eniwa_coordinator",), False,
+                               Outcome.REFERRED, ConfidenceBand.HIGH, 1)
+
+        assert all(log.record(event("elderly")) for _ in range(3))
+        server.pause()
+        outage = [event(d) for d in ("poverty", "child", "housing", "health", "rights")]
+        assert [log.record(e) for e in outage] == [False] * 5
+        log._append_to_spool(outage[0])  # the same event twice in the spool is still written once
+        server.resume()
+        assert log.record(event("other")) is True
+        stored = log.events()
+        assert len(stored) == 9
+        assert len({e.id for e in stored}) == 9
+        assert {e.id for e in outage} <= {e.id for e in stored}
+        assert (tmp_path / "spool.jsonl").read_text() == ""
+    finally:
+        server.stop()

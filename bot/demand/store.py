@@ -1,6 +1,9 @@
 """DemandLog: writes and reads demand events in SQLite (default) or PostgreSQL (DATABASE_URL)."""
 from __future__ import annotations
 
+import fcntl
+import json
+import logging
 import os
 from collections import Counter
 from dataclasses import dataclass
@@ -14,11 +17,14 @@ from sqlalchemy import create_engine, event, select
 from sqlalchemy.engine import Engine
 
 from bot.demand.event import ConfidenceBand, Channel, DemandEvent, Outcome
+
+logger = logging.getLogger(__name__)
 from bot.demand.schema import demand_event_domains, demand_event_windows, demand_events
 from bot.paths import PROJECT_ROOT
 
 MIGRATIONS = Path(__file__).with_name("migrations")
 DEFAULT_SQLITE = PROJECT_ROOT / "var" / "demand.sqlite3"
+DEFAULT_SPOOL = PROJECT_ROOT / "var" / "demand-spool.jsonl"
 
 
 def default_database_url() -> str:
@@ -61,16 +67,79 @@ class EventRow:
     window_ids: Tuple[str, ...]
 
 
+def _to_json(demand: DemandEvent) -> str:
+    return json.dumps({
+        "id": demand.id, "municipality": demand.municipality, "channel": demand.channel.value,
+        "domains": list(demand.domains), "window_ids": list(demand.window_ids), "crisis": demand.crisis,
+        "outcome": demand.outcome.value, "confidence_band": demand.confidence_band.value,
+        "turns": demand.turns, "hour": demand.hour.isoformat(),
+    })
+
+
+def _from_json(line: str) -> DemandEvent:
+    raw = json.loads(line)
+    return DemandEvent(
+        municipality=raw["municipality"], channel=Channel(raw["channel"]), domains=tuple(raw["domains"]),
+        window_ids=tuple(raw["window_ids"]), crisis=raw["crisis"], outcome=Outcome(raw["outcome"]),
+        confidence_band=ConfidenceBand(raw["confidence_band"]), turns=raw["turns"],
+        hour=datetime.fromisoformat(raw["hour"]), id=raw["id"],
+    )
+
+
 class DemandLog:
-    def __init__(self, url: Optional[str] = None) -> None:
+    """`record` never loses an event: while the database is away, events wait in a spool file
+    (codes only, like the table) and are written, once each, when it is back."""
+
+    def __init__(self, url: Optional[str] = None, spool: Optional[Path] = None, migrate_now: bool = True) -> None:
         self.url = url or default_database_url()
+        self.spool = Path(spool or os.environ.get("DEMAND_SPOOL") or DEFAULT_SPOOL)
         self.engine = create_engine(self.url, future=True, pool_pre_ping=True)
         if self.engine.dialect.name == "sqlite":
             _sqlite_foreign_keys(self.engine)
-        migrate(self.engine)
+        self._migrated = False
+        if migrate_now:
+            self._migrate()
 
-    def record(self, demand: DemandEvent) -> None:
+    def _migrate(self) -> None:
+        if not self._migrated:
+            migrate(self.engine)
+            self._migrated = True
+
+    def record(self, demand: DemandEvent) -> bool:
+        """True when written now; False when spooled for later (the database is down)."""
+        try:
+            self._migrate()
+            self.flush_spool()
+            self._insert(demand)
+            return True
+        except Exception as error:  # OperationalError and friends: keep it for later
+            logger.warning("demand log unavailable (%s): event spooled", type(error).__name__)
+            self._append_to_spool(demand)
+            return False
+
+    def _append_to_spool(self, demand: DemandEvent) -> None:
+        self.spool.parent.mkdir(parents=True, exist_ok=True)
+        with open(self.spool, "a", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            handle.write(_to_json(demand) + "\n")
+
+    def flush_spool(self) -> int:
+        if not self.spool.exists():
+            return 0
+        with open(self.spool, "r+", encoding="utf-8") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            lines = [line for line in handle.read().splitlines() if line.strip()]
+            for line in lines:
+                self._insert(_from_json(line))
+            handle.seek(0)
+            handle.truncate()
+        return len(lines)
+
+    def _insert(self, demand: DemandEvent) -> None:
         with self.engine.begin() as connection:
+            exists = connection.execute(select(demand_events.c.id).where(demand_events.c.id == demand.id)).first()
+            if exists:  # a retried or re-spooled event is written once
+                return
             connection.execute(demand_events.insert().values(
                 id=demand.id, municipality=demand.municipality, hour=demand.hour, channel=demand.channel,
                 crisis=demand.crisis, compound=demand.compound, outcome=demand.outcome,
