@@ -23,7 +23,7 @@ import aiohttp
 
 from bench.benchmarks_file import replace_section
 from bot.paths import MODEL_PATH, PROJECT_ROOT
-from tests.live_servers import RASA, free_port
+from ops.local_services import RASA, free_port
 
 OUT = PROJECT_ROOT / "bench" / "out" / "speed"
 STOCK_DIR = OUT / "stock_init"

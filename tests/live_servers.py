@@ -6,7 +6,6 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 import time
@@ -15,28 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from bot.paths import MODEL_PATH, PROJECT_ROOT
-
-RASA = str(Path(sys.executable).with_name("rasa"))
-
-
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return sock.getsockname()[1]
-
-
-def wait_for(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
-        try:
-            urllib.request.urlopen(url, timeout=2)
-            return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError(f"{url} did not answer within {timeout}s")
-
+from ops.local_services import RASA, free_port, wait_for
 
 class LiveBot:
     def __init__(self, workdir: Path, database_url: Optional[str] = None) -> None:

@@ -71,7 +71,7 @@ def bot_and_log(request, trained_model, tmp_path_factory):
     server = None
     workdir = tmp_path_factory.mktemp(request.param)
     if request.param == "postgresql":
-        from tests.postgres_server import PostgresServer
+        from ops.local_services import PostgresServer
 
         server = PostgresServer().start()
     bot = LiveBot(workdir, database_url=server.url if server else None).start()
@@ -120,7 +120,7 @@ def test_an_event_refuses_anything_but_codes(field, value):
 
 
 def test_events_written_while_postgresql_is_down_arrive_once_after_recovery(tmp_path):
-    from tests.postgres_server import PostgresServer
+    from ops.local_services import PostgresServer
 
     server = PostgresServer().start()
     try:

@@ -14,7 +14,7 @@ from playwright.sync_api import expect
 from bot.demand import DemandLog
 from bot.demand.event import Channel, ConfidenceBand, DemandEvent, Outcome
 from bot.paths import PROJECT_ROOT
-from tests.live_servers import free_port, wait_for
+from ops.local_services import free_port, wait_for
 from tests.test_web_chat import browser  # noqa: F401  (the shared Chromium fixture)
 
 PASSWORD = "kaigo-soudan-2026"

@@ -1,14 +1,39 @@
-"""A real PostgreSQL server from Debian's package, started for the tests on a free port."""
+"""Debian's PostgreSQL and Redis servers, started on free loopback ports by the tests and by
+the local production stack (ops/stack.py), and stopped cleanly."""
 from __future__ import annotations
 
 import glob
 import os
 import shutil
 import subprocess
+import socket
+import sys
+import urllib.request
 import tempfile
+import time
 from pathlib import Path
 
-from tests.live_servers import free_port
+RASA = str(Path(sys.executable).with_name("rasa"))
+
+
+def wait_for(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
+    """Until `url` answers over HTTP; fails fast when the process died."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        if process.poll() is not None:
+            raise RuntimeError(f"{url}: the server exited with {process.returncode}")
+        try:
+            urllib.request.urlopen(url, timeout=2)
+            return
+        except OSError:
+            time.sleep(0.5)
+    raise TimeoutError(f"{url} did not answer within {timeout}s")
+
+
+def free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
 
 
 def _bin_dir() -> Path:
@@ -54,3 +79,33 @@ class PostgresServer:
         subprocess.run(self.as_user + [str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "stop"],
                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         shutil.rmtree(self.root, ignore_errors=True)
+
+
+class RedisServer:
+    """redis-server with no persistence: conversations live only as long as their session."""
+
+    def __init__(self) -> None:
+        self.port = free_port()
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> "RedisServer":
+        binary = shutil.which("redis-server") or "/usr/bin/redis-server"
+        self.process = subprocess.Popen(
+            [binary, "--port", str(self.port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                with socket.create_connection(("127.0.0.1", self.port), timeout=1) as sock:
+                    sock.sendall(b"PING\r\n")
+                    if sock.recv(16).startswith(b"+PONG"):
+                        return self
+            except OSError:
+                time.sleep(0.2)
+        raise TimeoutError("redis-server did not start")
+
+    def stop(self) -> None:
+        if self.process:
+            self.process.terminate()
+            self.process.wait(timeout=10)

@@ -1,0 +1,169 @@
+"""Load test and fault drill through nginx on the multi-process stack (ops/stack.py).
+
+    .venv/bin/python -m bench.load [--residents 50] [--turns 10] [--kill-replica-after 150]
+                                   [--write-benchmarks]
+
+Every simulated resident runs a conversation whose second turn only works if the first was
+remembered (the municipality is asked, then the waiting concern is referred), while nginx
+spreads the turns over both Rasa replicas. Loopback only; bounded in residents, turns and time.
+Prints one PASS/FAIL line per check.
+"""
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import sys
+import time
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Dict, List, Optional, Tuple
+
+import aiohttp
+
+from bench.benchmarks_file import replace_section
+from bot.demand import DemandLog
+from ops.stack import Stack
+
+SCRIPT: List[Tuple[str, str]] = [
+    ("母の介護がつらくて眠れません", "ask_municipality"),
+    ("恵庭に住んでいます", "referral_with_elderly"),
+    ("何時まで開いていますか", "any"),
+    ("借金が返せなくて生活が苦しい", "referral"),
+    ("人と話したいです", "handoff"),
+    ("ありがとう", "any"),
+    ("Hello, can you help me?", "any"),
+    ("子どもが学校に行けなくなりました", "referral"),
+    ("はい", "any"),
+    ("さようなら", "any"),
+]
+OUT_OF_SCOPE_MARK = "そうだんまどぐちを あんないします"
+
+
+@dataclass
+class Conversation:
+    sender: str
+    upstreams: List[str] = field(default_factory=list)
+    kept_state: Optional[bool] = None
+    expected_events: List[tuple] = field(default_factory=list)
+    errors: int = 0
+
+
+def events_seen(messages: List[dict]) -> List[tuple]:
+    """The demand events a reply implies (the same reading as tests/test_demand_log.py)."""
+    custom = [m["custom"] for m in messages if "custom" in m]
+    referral = next((c for c in custom if c.get("type") == "referral"), None)
+    if referral:
+        return [("crisis" if referral["crisis"] else "referred", tuple(sorted(referral["domains"])))]
+    if any(c.get("type") == "handoff" for c in custom):
+        return [("handoff", ())]
+    if any(m.get("buttons") for m in messages):
+        return [("clarified", ())]
+    if any(OUT_OF_SCOPE_MARK in m.get("text", "") for m in messages):
+        return [("out_of_scope", ())]
+    return []
+
+
+async def run_load(stack: Stack, residents: int, turns: int, kill_after: Optional[int]) -> Dict:
+    latencies: List[float] = []
+    sent = 0
+    killed_at: Optional[int] = None
+    conversations = [Conversation(f"load-{i}") for i in range(residents)]
+
+    async def resident(conversation: Conversation, session: aiohttp.ClientSession) -> None:
+        nonlocal sent, killed_at
+        for text, expectation in SCRIPT[:turns]:
+            if kill_after is not None and killed_at is None and sent >= kill_after:
+                killed_at = sent
+                stack.kill_replica(0)
+            sent += 1
+            started = time.perf_counter()
+            try:
+                async with session.post(stack.url + "/webhooks/rest/webhook",
+                                        json={"sender": conversation.sender, "message": text}) as response:
+                    body = await response.json(content_type=None)
+                    conversation.upstreams.append(response.headers.get("X-Upstream", ""))
+                    if response.status != 200 or not body:
+                        conversation.errors += 1
+                        continue
+            except (aiohttp.ClientError, asyncio.TimeoutError, json.JSONDecodeError):
+                conversation.errors += 1
+                continue
+            finally:
+                latencies.append(time.perf_counter() - started)
+            conversation.expected_events += events_seen(body)
+            if expectation == "referral_with_elderly":
+                referral = next((m["custom"] for m in body if m.get("custom", {}).get("type") == "referral"), None)
+                conversation.kept_state = bool(referral and referral["municipality"] == "eniwa"
+                                               and "elderly" in referral["domains"])
+
+    started = time.perf_counter()
+    async with aiohttp.ClientSession(timeout=aiohttp.ClientTimeout(total=90)) as session:
+        await asyncio.gather(*(resident(c, session) for c in conversations))
+    elapsed = time.perf_counter() - started
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1)
+
+    return {"conversations": conversations, "elapsed": elapsed, "requests": len(latencies),
+            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "killed_at": killed_at}
+
+
+def report(stack: Stack, result: Dict, kill: bool) -> Tuple[List[str], bool]:
+    conversations: List[Conversation] = result["conversations"]
+    errors = sum(c.errors for c in conversations)
+    kept = sum(1 for c in conversations if c.kept_state)
+    both = sum(1 for c in conversations if len({u for u in c.upstreams if u}) >= 2)
+    expected = Counter(e for c in conversations for e in c.expected_events)
+    time.sleep(1.0)
+    stored = Counter((e.outcome, e.domains) for e in DemandLog(stack.database_url).events())
+    checks = [
+        ("every conversation kept its state across replicas", kept == len(conversations),
+         f"{kept}/{len(conversations)} second turns referred the remembered concern"),
+        ("turns landed on different replicas", both > 0, f"{both} conversations were served by both replicas"),
+        ("demand log holds exactly one event per concern handled", stored == expected,
+         f"{sum(stored.values())} stored, {sum(expected.values())} expected"),
+        ("no failed request" if not kill else "failed requests limited to those in flight at the kill",
+         errors == 0 if not kill else errors <= 10, f"{errors} failed"),
+    ]
+    lines = [
+        f"{len(conversations)} residents × {len(SCRIPT)} turns through nginx → 2 Rasa replicas: "
+        f"{result['requests']} requests in {result['elapsed']:.1f} s = "
+        f"{result['requests'] / result['elapsed']:.1f} msg/s; latency p50 {result['p50']} ms, "
+        f"p95 {result['p95']} ms, p99 {result['p99']} ms; errors {errors}"
+        + (f"; replica 0 killed after request {result['killed_at']}" if kill else ""),
+    ]
+    ok = True
+    for name, passed, detail in checks:
+        lines.append(f"{'PASS' if passed else 'FAIL'}: {name} ({detail})")
+        ok = ok and passed
+    return lines, ok
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--residents", type=int, default=50)
+    parser.add_argument("--turns", type=int, default=len(SCRIPT))
+    parser.add_argument("--kill-replica-after", type=int, default=None)
+    parser.add_argument("--write-benchmarks", action="store_true")
+    args = parser.parse_args()
+    stack = Stack(debug_upstream=True).start()
+    try:
+        result = asyncio.run(run_load(stack, args.residents, args.turns, args.kill_replica_after))
+        lines, ok = report(stack, result, args.kill_replica_after is not None)
+    finally:
+        stack.stop()
+    text = "\n".join(lines)
+    print(text)
+    if args.write_benchmarks:
+        key = "load-kill" if args.kill_replica_after is not None else "load"
+        command = f".venv/bin/python -m bench.load --residents {args.residents}" + (
+            f" --kill-replica-after {args.kill_replica_after}" if args.kill_replica_after is not None else "")
+        replace_section(key, "Load through nginx" + (" with a replica killed" if key == "load-kill" else ""),
+                        command + " --write-benchmarks", "\n".join(f"- {line}" for line in lines))
+    return 0 if ok else 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,189 @@
+"""The multi-process stack on one machine, Rasa's own architecture for scaling out:
+
+    nginx ─┬─ /webhooks/rest/webhook → 2 Rasa replicas (Redis tracker store with expiry,
+           │                            Redis lock store) → 1 action server → PostgreSQL
+           └─ / and /staff → web chat + staff dashboard (bot.web) → through nginx to Rasa
+
+`python -m ops.stack up [--port 8080]` starts everything on loopback ports and stops it all
+on Ctrl-C. Rasa's HTTP API is not enabled on the replicas, and nginx exposes only the REST
+webhook and the web page.
+"""
+from __future__ import annotations
+
+import argparse
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import List, Optional
+
+from bot.paths import MODEL_PATH, PROJECT_ROOT
+from ops.local_services import RASA, PostgresServer, RedisServer, free_port, wait_for
+
+SESSION_SECONDS = 3600  # the Redis copy of a conversation expires with its session
+
+NGINX_CONF = """
+worker_processes 1;
+daemon off;
+pid {run}/nginx.pid;
+error_log {run}/nginx-error.log warn;
+{user}
+events {{ worker_connections 1024; }}
+http {{
+  access_log off;            # no IP addresses on disk
+  server_tokens off;
+  client_max_body_size 256k;
+  client_body_temp_path {run}/tmp/body;
+  proxy_temp_path {run}/tmp/proxy;
+  fastcgi_temp_path {run}/tmp/fastcgi;
+  uwsgi_temp_path {run}/tmp/uwsgi;
+  scgi_temp_path {run}/tmp/scgi;
+  limit_req_zone $binary_remote_addr zone=per_client:10m rate={rate}r/s;
+  limit_req_status 429;
+  upstream rasa {{
+{replicas}
+  }}
+  upstream web {{ server 127.0.0.1:{web_port}; }}
+  server {{
+    listen 127.0.0.1:{port};
+    add_header Referrer-Policy no-referrer always;
+    add_header X-Content-Type-Options nosniff always;
+    add_header X-Frame-Options DENY always;
+    location = /webhooks/rest/webhook {{
+      limit_req zone=per_client burst={burst} nodelay;
+      proxy_pass http://rasa;
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 60s;
+      {upstream_header}
+    }}
+    location /webhooks/ {{ return 404; }}
+    location / {{
+      limit_req zone=per_client burst={burst} nodelay;
+      proxy_pass http://web;
+      proxy_read_timeout 90s;
+    }}
+  }}
+}}
+"""
+
+
+class Stack:
+    def __init__(self, port: Optional[int] = None, replicas: int = 2, debug_upstream: bool = False,
+                 rate: int = 200, burst: int = 400) -> None:
+        self.port = port or free_port()
+        self.replica_count = replicas
+        self.debug_upstream = debug_upstream
+        self.rate, self.burst = rate, burst
+        self.run = Path(tempfile.mkdtemp(prefix="madoguchi-stack-"))
+        self.processes: List[subprocess.Popen] = []
+        self.replicas: List[subprocess.Popen] = []
+        self.postgres: Optional[PostgresServer] = None
+        self.redis: Optional[RedisServer] = None
+        self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
+                    "DEMAND_SPOOL": str(self.run / "demand-spool.jsonl")}
+
+    @property
+    def url(self) -> str:
+        return f"http://127.0.0.1:{self.port}"
+
+    @property
+    def database_url(self) -> str:
+        return self.postgres.url
+
+    def _spawn(self, args: List[str], log: str, env: Optional[dict] = None) -> subprocess.Popen:
+        process = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env or self.env,
+                                   stdout=open(self.run / log, "w"), stderr=subprocess.STDOUT)
+        self.processes.append(process)
+        return process
+
+    def start(self) -> "Stack":
+        self.postgres = PostgresServer().start()
+        self.redis = RedisServer().start()
+        self.env["DATABASE_URL"] = self.postgres.url
+        action_port = free_port()
+        actions = self._spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)], "actions.log")
+        endpoints = self.run / "endpoints.yml"
+        endpoints.write_text(
+            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+            f"tracker_store:\n  type: redis\n  url: 127.0.0.1\n  port: {self.redis.port}\n  db: 0\n"
+            f"  record_exp: {SESSION_SECONDS}\n  key_prefix: madoguchi\n"
+            f"lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {self.redis.port}\n  db: 1\n  key_prefix: madoguchi\n"
+        )
+        self.replica_ports = [free_port() for _ in range(self.replica_count)]
+        for index, port in enumerate(self.replica_ports):
+            self.replicas.append(self._spawn(
+                [RASA, "run", "--model", str(MODEL_PATH), "--interface", "127.0.0.1", "--port", str(port),
+                 "--endpoints", str(endpoints), "--credentials", "credentials.yml"],
+                f"rasa-{index}.log",
+            ))
+        web_port = free_port()
+        web = self._spawn([sys.executable, "-m", "bot.web", "--port", str(web_port), "--rasa-url", self.url], "web.log")
+        self._write_nginx(web_port)
+        nginx = self._spawn([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(self.run / "nginx.conf"),
+                             "-p", str(self.run)], "nginx.log")
+        wait_for(f"http://127.0.0.1:{action_port}/health", actions)
+        for port, replica in zip(self.replica_ports, self.replicas):
+            wait_for(f"http://127.0.0.1:{port}/", replica, timeout=180)
+        wait_for(f"http://127.0.0.1:{web_port}/", web)
+        wait_for(self.url + "/", nginx)
+        return self
+
+    def _write_nginx(self, web_port: int) -> None:
+        for folder in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
+            (self.run / "tmp" / folder).mkdir(parents=True, exist_ok=True)
+        as_root = os.geteuid() == 0
+        if as_root:  # nginx's workers drop to www-data; they need the temp folders
+            for path in [self.run, *(self.run / "tmp").rglob("*"), self.run / "tmp"]:
+                os.chmod(path, 0o777)
+        replicas = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in self.replica_ports)
+        (self.run / "nginx.conf").write_text(NGINX_CONF.format(
+            run=self.run, user="user www-data;" if as_root else "", rate=self.rate, burst=self.burst,
+            replicas=replicas, web_port=web_port, port=self.port,
+            upstream_header="add_header X-Upstream $upstream_addr always;" if self.debug_upstream else "",
+        ))
+
+    def kill_replica(self, index: int) -> None:
+        self.replicas[index].send_signal(signal.SIGKILL)
+        self.replicas[index].wait(timeout=10)
+
+    def stop(self) -> None:
+        for process in reversed(self.processes):
+            if process.poll() is None:
+                process.terminate()
+        for process in self.processes:
+            try:
+                process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                process.kill()
+        if self.redis:
+            self.redis.stop()
+        if self.postgres:
+            self.postgres.stop()
+        shutil.rmtree(self.run, ignore_errors=True)
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("command", choices=["up"])
+    parser.add_argument("--port", type=int, default=8080)
+    args = parser.parse_args()
+    stack = Stack(port=args.port).start()
+    print(f"窓口ナビ stack: {stack.url}/ (web chat), {stack.url}/webhooks/rest/webhook (REST), "
+          f"{stack.url}/staff; replicas {stack.replica_ports}, PostgreSQL {stack.database_url}. Ctrl-C stops.")
+    try:
+        while all(p.poll() is None for p in stack.processes):
+            time.sleep(1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        stack.stop()
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
