@@ -118,14 +118,21 @@ def report(stack: Stack, result: Dict, kill: bool) -> Tuple[List[str], bool]:
     expected = Counter(e for c in conversations for e in c.expected_events)
     time.sleep(1.0)
     stored = Counter((e.outcome, e.domains) for e in DemandLog(stack.database_url).events())
+    stored_total, expected_total = sum(stored.values()), sum(expected.values())
+    if kill:
+        # A request in flight on the killed replica may have been handled (its event written)
+        # without its answer reaching the resident: at most one event per failed request.
+        events_ok = not (expected - stored) and stored_total - expected_total <= errors
+        events_name = "every answered concern is in the demand log once; extra events ≤ failed requests"
+    else:
+        events_ok, events_name = stored == expected, "demand log holds exactly one event per concern handled"
     checks = [
         ("every conversation kept its state across replicas", kept == len(conversations),
          f"{kept}/{len(conversations)} second turns referred the remembered concern"),
         ("turns landed on different replicas", both > 0, f"{both} conversations were served by both replicas"),
-        ("demand log holds exactly one event per concern handled", stored == expected,
-         f"{sum(stored.values())} stored, {sum(expected.values())} expected"),
+        (events_name, events_ok, f"{stored_total} stored, {expected_total} expected"),
         ("no failed request" if not kill else "failed requests limited to those in flight at the kill",
-         errors == 0 if not kill else errors <= 10, f"{errors} failed"),
+         errors == 0 if not kill else errors <= len(conversations), f"{errors} failed"),
     ]
     lines = [
         f"{len(conversations)} residents × {len(SCRIPT)} turns through nginx → 2 Rasa replicas: "

@@ -85,7 +85,10 @@ class Stack:
         self.postgres: Optional[PostgresServer] = None
         self.redis: Optional[RedisServer] = None
         self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-                    "DEMAND_SPOOL": str(self.run / "demand-spool.jsonl")}
+                    "DEMAND_SPOOL": str(self.run / "demand-spool.jsonl"),
+                    # A replica that dies holding a conversation's Redis lock frees it after this
+                    # long, not Rasa's default 60 s (one message takes well under a second).
+                    "TICKET_LOCK_LIFETIME": "10"}
 
     @property
     def url(self) -> str:
