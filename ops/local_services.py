@@ -30,6 +30,18 @@ def wait_for(url: str, process: subprocess.Popen, timeout: float = 120) -> None:
     raise TimeoutError(f"{url} did not answer within {timeout}s")
 
 
+def stop_processes(processes: "list[subprocess.Popen]") -> None:
+    """Terminate, newest first; kill what has not exited after 20 s."""
+    for process in reversed(processes):
+        if process.poll() is None:
+            process.terminate()
+    for process in processes:
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            process.kill()
+
+
 def free_port() -> int:
     with socket.socket() as sock:
         sock.bind(("127.0.0.1", 0))

@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from bot.paths import MODEL_PATH, PROJECT_ROOT
-from ops.local_services import RASA, PostgresServer, RedisServer, free_port, wait_for
+from ops.local_services import RASA, PostgresServer, RedisServer, free_port, stop_processes, wait_for
 
 SESSION_SECONDS = 3600  # the Redis copy of a conversation expires with its session
 
@@ -155,14 +155,7 @@ class Stack:
         self.replicas[index].wait(timeout=10)
 
     def stop(self) -> None:
-        for process in reversed(self.processes):
-            if process.poll() is None:
-                process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(self.processes)
         if self.redis:
             self.redis.stop()
         if self.postgres:

@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
 from bot.paths import MODEL_PATH, PROJECT_ROOT
-from ops.local_services import RASA, free_port, wait_for
+from ops.local_services import RASA, free_port, stop_processes, wait_for
 
 class LiveBot:
     def __init__(self, workdir: Path, database_url: Optional[str] = None) -> None:
@@ -64,13 +64,7 @@ class LiveBot:
             return json.loads(response.read())
 
     def stop(self) -> None:
-        for process in reversed(self.processes):
-            process.terminate()
-        for process in self.processes:
-            try:
-                process.wait(timeout=20)
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_processes(self.processes)
 
 
 def start_web(rasa_port: int, env: Dict[str, str], workdir: Path) -> Tuple[str, subprocess.Popen]:
