@@ -43,6 +43,9 @@ http {{
   uwsgi_temp_path {run}/tmp/uwsgi;
   scgi_temp_path {run}/tmp/scgi;
   limit_req_zone $binary_remote_addr zone=per_client:10m rate={rate}r/s;
+  # A person types a message every few seconds at most: the page's chat endpoint is held
+  # to that, per client address.
+  limit_req_zone $binary_remote_addr zone=chat:10m rate={chat_rate}r/s;
   limit_req_status 429;
   upstream rasa {{
 {replicas}
@@ -62,11 +65,28 @@ http {{
       {upstream_header}
     }}
     location /webhooks/ {{ return 404; }}
+    location = /api/chat {{
+      limit_req zone=chat burst={chat_burst} nodelay;
+      proxy_pass http://web;
+      proxy_read_timeout 90s;
+    }}
     location / {{
       limit_req zone=per_client burst={burst} nodelay;
       proxy_pass http://web;
       proxy_read_timeout 90s;
     }}
+  }}
+  # The web page's own relay to Rasa: loopback only, not rate-limited per client (every
+  # resident of the page would otherwise share the relay's one address).
+  server {{
+    listen 127.0.0.1:{internal_port};
+    location = /webhooks/rest/webhook {{
+      proxy_pass http://rasa;
+      proxy_next_upstream error timeout http_502 http_503;
+      proxy_connect_timeout 2s;
+      proxy_read_timeout 60s;
+    }}
+    location / {{ return 404; }}
   }}
 }}
 """
@@ -74,11 +94,12 @@ http {{
 
 class Stack:
     def __init__(self, port: Optional[int] = None, replicas: int = 2, debug_upstream: bool = False,
-                 rate: int = 200, burst: int = 400) -> None:
+                 rate: int = 200, burst: int = 400, chat_rate: int = 2, chat_burst: int = 10) -> None:
         self.port = port or free_port()
         self.replica_count = replicas
         self.debug_upstream = debug_upstream
         self.rate, self.burst = rate, burst
+        self.chat_rate, self.chat_burst = chat_rate, chat_burst
         self.run = Path(tempfile.mkdtemp(prefix="madoguchi-stack-"))
         self.processes: List[subprocess.Popen] = []
         self.replicas: List[subprocess.Popen] = []
@@ -115,7 +136,8 @@ class Stack:
             f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
             f"tracker_store:\n  type: redis\n  url: 127.0.0.1\n  port: {self.redis.port}\n  db: 0\n"
             f"  record_exp: {SESSION_SECONDS}\n  key_prefix: madoguchi\n"
-            f"lock_store:\n  type: redis\n  url: 127.0.0.1\n  port: {self.redis.port}\n  db: 1\n  key_prefix: madoguchi\n"
+            f"lock_store:\n  type: bot.dialogue.lock_store.ResilientRedisLockStore\n  url: 127.0.0.1\n"
+            f"  port: {self.redis.port}\n  db: 1\n  key_prefix: madoguchi\n"
         )
         self.replica_ports = [free_port() for _ in range(self.replica_count)]
         for index, port in enumerate(self.replica_ports):
@@ -124,8 +146,9 @@ class Stack:
                  "--endpoints", str(endpoints), "--credentials", "credentials.yml"],
                 f"rasa-{index}.log",
             ))
-        web_port = free_port()
-        web = self._spawn([sys.executable, "-m", "bot.web", "--port", str(web_port), "--rasa-url", self.url], "web.log")
+        web_port, self.internal_port = free_port(), free_port()
+        web = self._spawn([sys.executable, "-m", "bot.web", "--port", str(web_port),
+                           "--rasa-url", f"http://127.0.0.1:{self.internal_port}"], "web.log")
         self._write_nginx(web_port)
         nginx = self._spawn([shutil.which("nginx") or "/usr/sbin/nginx", "-c", str(self.run / "nginx.conf"),
                              "-p", str(self.run)], "nginx.log")
@@ -146,7 +169,8 @@ class Stack:
         replicas = "\n".join(f"    server 127.0.0.1:{p} max_fails=1 fail_timeout=3s;" for p in self.replica_ports)
         (self.run / "nginx.conf").write_text(NGINX_CONF.format(
             run=self.run, user="user www-data;" if as_root else "", rate=self.rate, burst=self.burst,
-            replicas=replicas, web_port=web_port, port=self.port,
+            chat_rate=self.chat_rate, chat_burst=self.chat_burst,
+            replicas=replicas, web_port=web_port, port=self.port, internal_port=self.internal_port,
             upstream_header="add_header X-Upstream $upstream_addr always;" if self.debug_upstream else "",
         ))
 
