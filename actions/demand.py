@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import functools
 import logging
+import threading
+import time
 from typing import Optional, Sequence
 
 from rasa_sdk import Tracker
@@ -15,11 +17,27 @@ from bot.review.samples import ReviewSamples, samples_enabled
 logger = logging.getLogger(__name__)
 
 
+SPOOL_FLUSH_SECONDS = 15
+
+
 @functools.lru_cache(maxsize=1)
 def demand_log() -> DemandLog:
     # Migrates on first write, so an action server started while the database is down still
     # answers residents and spools their events.
-    return DemandLog(migrate_now=False)
+    log = DemandLog(migrate_now=False)
+    threading.Thread(target=_flush_spool_forever, args=(log,), name="demand-spool", daemon=True).start()
+    return log
+
+
+def _flush_spool_forever(log: DemandLog) -> None:
+    """Events spooled during a database outage reach it even if no resident writes afterwards."""
+    while True:
+        time.sleep(SPOOL_FLUSH_SECONDS)
+        try:
+            if log.spool.exists() and log.spool.stat().st_size:
+                logger.info("demand spool: %d events written after an outage", log.flush_spool())
+        except Exception as error:
+            logger.debug("demand spool not flushed yet: %s", type(error).__name__)
 
 
 def confidence_of(tracker: Tracker) -> ConfidenceBand:

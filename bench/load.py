@@ -1,6 +1,7 @@
 """Load test and fault drill through nginx on the multi-process stack (ops/stack.py).
 
     .venv/bin/python -m bench.load [--residents 50] [--turns 10] [--kill-replica-after 150]
+                                   [--pause-postgres 30 --pause-after 100 --think 4]
                                    [--write-benchmarks]
 
 Every simulated resident runs a conversation whose second turn only works if the first was
@@ -64,18 +65,31 @@ def events_seen(messages: List[dict]) -> List[tuple]:
     return []
 
 
-async def run_load(stack: Stack, residents: int, turns: int, kill_after: Optional[int]) -> Dict:
+async def run_load(stack: Stack, residents: int, turns: int, kill_after: Optional[int],
+                   pause_postgres: float = 0, pause_after: int = 0, think: float = 0) -> Dict:
     latencies: List[float] = []
     sent = 0
     killed_at: Optional[int] = None
+    paused = False
     conversations = [Conversation(f"load-{i}") for i in range(residents)]
 
+    async def outage() -> None:
+        loop = asyncio.get_running_loop()
+        await loop.run_in_executor(None, stack.postgres.pause)
+        await asyncio.sleep(pause_postgres)
+        await loop.run_in_executor(None, stack.postgres.resume)
+
     async def resident(conversation: Conversation, session: aiohttp.ClientSession) -> None:
-        nonlocal sent, killed_at
+        nonlocal sent, killed_at, paused
         for text, expectation in SCRIPT[:turns]:
             if kill_after is not None and killed_at is None and sent >= kill_after:
                 killed_at = sent
                 stack.kill_replica(0)
+            if pause_postgres and not paused and sent >= pause_after:
+                paused = True
+                asyncio.ensure_future(outage())
+            if think:
+                await asyncio.sleep(think * (0.5 + (hash((conversation.sender, sent)) % 100) / 100))
             sent += 1
             started = time.perf_counter()
             try:
@@ -106,8 +120,12 @@ async def run_load(stack: Stack, residents: int, turns: int, kill_after: Optiona
     def pct(p: float) -> float:
         return round(1000 * latencies[min(len(latencies) - 1, int(p * len(latencies)))], 1)
 
+    if pause_postgres:  # wait until the outage is over, whatever the load did meanwhile
+        while stack.postgres_paused:
+            await asyncio.sleep(0.5)
     return {"conversations": conversations, "elapsed": elapsed, "requests": len(latencies),
-            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "killed_at": killed_at}
+            "p50": pct(0.50), "p95": pct(0.95), "p99": pct(0.99), "killed_at": killed_at,
+            "postgres_paused_for": pause_postgres}
 
 
 def report(stack: Stack, result: Dict, kill: bool) -> Tuple[List[str], bool]:
@@ -117,7 +135,15 @@ def report(stack: Stack, result: Dict, kill: bool) -> Tuple[List[str], bool]:
     both = sum(1 for c in conversations if len({u for u in c.upstreams if u}) >= 2)
     expected = Counter(e for c in conversations for e in c.expected_events)
     time.sleep(1.0)
-    stored = Counter((e.outcome, e.domains) for e in DemandLog(stack.database_url).events())
+    waited = 0.0
+    while stack.spool.exists() and stack.spool.stat().st_size and waited < 45:  # the action server drains it
+        time.sleep(1.0)
+        waited += 1.0
+    log = DemandLog(stack.database_url, spool=stack.spool)
+    spooled = log.flush_spool()
+    rows = log.events()
+    stored = Counter((e.outcome, e.domains) for e in rows)
+    unique_ids = len({e.id for e in rows}) == len(rows)
     stored_total, expected_total = sum(stored.values()), sum(expected.values())
     if kill:
         # A request in flight on the killed replica may have been handled (its event written)
@@ -127,6 +153,8 @@ def report(stack: Stack, result: Dict, kill: bool) -> Tuple[List[str], bool]:
     else:
         events_ok, events_name = stored == expected, "demand log holds exactly one event per concern handled"
     checks = [
+        ("no event written twice", unique_ids,
+         f"the action server emptied its spool {waited:.0f} s after the load; {spooled} left for this check to write"),
         ("every conversation kept its state across replicas", kept == len(conversations),
          f"{kept}/{len(conversations)} second turns referred the remembered concern"),
         ("turns landed on different replicas", both > 0, f"{both} conversations were served by both replicas"),
@@ -139,7 +167,9 @@ def report(stack: Stack, result: Dict, kill: bool) -> Tuple[List[str], bool]:
         f"{result['requests']} requests in {result['elapsed']:.1f} s = "
         f"{result['requests'] / result['elapsed']:.1f} msg/s; latency p50 {result['p50']} ms, "
         f"p95 {result['p95']} ms, p99 {result['p99']} ms; errors {errors}"
-        + (f"; replica 0 killed after request {result['killed_at']}" if kill else ""),
+        + (f"; replica 0 killed after request {result['killed_at']}" if kill else "")
+        + (f"; PostgreSQL stopped for {result['postgres_paused_for']:.0f} s mid-load"
+           if result.get("postgres_paused_for") else ""),
     ]
     ok = True
     for name, passed, detail in checks:
@@ -153,22 +183,31 @@ def main() -> int:
     parser.add_argument("--residents", type=int, default=50)
     parser.add_argument("--turns", type=int, default=len(SCRIPT))
     parser.add_argument("--kill-replica-after", type=int, default=None)
+    parser.add_argument("--pause-postgres", type=float, default=0, help="stop PostgreSQL this many seconds")
+    parser.add_argument("--pause-after", type=int, default=100, help="…after this many requests")
+    parser.add_argument("--think", type=float, default=0, help="seconds a resident takes between turns")
     parser.add_argument("--write-benchmarks", action="store_true")
     args = parser.parse_args()
     stack = Stack(debug_upstream=True).start()
     try:
-        result = asyncio.run(run_load(stack, args.residents, args.turns, args.kill_replica_after))
+        result = asyncio.run(run_load(stack, args.residents, args.turns, args.kill_replica_after,
+                                      args.pause_postgres, args.pause_after, args.think))
         lines, ok = report(stack, result, args.kill_replica_after is not None)
     finally:
         stack.stop()
     text = "\n".join(lines)
     print(text)
     if args.write_benchmarks:
-        key = "load-kill" if args.kill_replica_after is not None else "load"
-        command = f".venv/bin/python -m bench.load --residents {args.residents}" + (
-            f" --kill-replica-after {args.kill_replica_after}" if args.kill_replica_after is not None else "")
-        replace_section(key, "Load through nginx" + (" with a replica killed" if key == "load-kill" else ""),
-                        command + " --write-benchmarks", "\n".join(f"- {line}" for line in lines))
+        command = f".venv/bin/python -m bench.load --residents {args.residents}"
+        if args.kill_replica_after is not None:
+            key, title = "load-kill", "Load through nginx with a replica killed"
+            command += f" --kill-replica-after {args.kill_replica_after}"
+        elif args.pause_postgres:
+            key, title = "load-postgres", "Load through nginx with PostgreSQL stopped"
+            command += f" --pause-postgres {args.pause_postgres:g} --pause-after {args.pause_after} --think {args.think:g}"
+        else:
+            key, title = "load", "Load through nginx"
+        replace_section(key, title, command + " --write-benchmarks", "\n".join(f"- {line}" for line in lines))
     return 0 if ok else 1
 
 

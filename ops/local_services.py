@@ -75,12 +75,16 @@ class PostgresServer:
         self._run(str(self.bin / "createdb"), "-h", "127.0.0.1", "-p", str(self.port), "-U", "madoguchi", "demand")
         return self
 
+    paused = False
+
     def resume(self) -> None:
+        self.paused = False
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-w", "-l", str(self.root / "server.log"),
                   "-o", f"-p {self.port} -k {self.root} -c listen_addresses=127.0.0.1", "start")
 
     def pause(self) -> None:
         """Stop the server but keep its data, as an outage would."""
+        self.paused = True
         self._run(str(self.bin / "pg_ctl"), "-D", str(self.data), "-m", "fast", "-w", "stop")
 
     @property

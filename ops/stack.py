@@ -119,6 +119,14 @@ class Stack:
     def database_url(self) -> str:
         return self.postgres.url
 
+    @property
+    def spool(self) -> Path:
+        return Path(self.env["DEMAND_SPOOL"])
+
+    @property
+    def postgres_paused(self) -> bool:
+        return bool(self.postgres and self.postgres.paused)
+
     def _spawn(self, args: List[str], log: str, env: Optional[dict] = None) -> subprocess.Popen:
         process = subprocess.Popen(args, cwd=PROJECT_ROOT, env=env or self.env,
                                    stdout=open(self.run / log, "w"), stderr=subprocess.STDOUT)
