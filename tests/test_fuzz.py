@@ -52,3 +52,22 @@ def test_staff_forms_never_fail(live_web, path, form):
     body = urllib.parse.urlencode(form).encode()
     status, _ = post(live_web + path, body, "application/x-www-form-urlencoded")
     assert status in (302, 401, 403, 405), status
+
+
+JSON_VALUES = st.recursive(
+    st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=100)),
+    lambda children: st.one_of(st.lists(children, max_size=3), st.dictionaries(st.text(max_size=10), children, max_size=3)),
+    max_leaves=6,
+)
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(body=st.one_of(
+    st.binary(max_size=500),
+    JSON_VALUES.map(lambda v: json.dumps(v).encode()),
+    st.fixed_dictionaries({"sender": JSON_VALUES, "message": JSON_VALUES, "metadata": JSON_VALUES})
+      .map(lambda v: json.dumps(v).encode()),
+))
+def test_rasa_rest_webhook_answers_400_or_200_never_500(live_bot, body):
+    status, _ = post(live_bot.webhook, body)
+    assert status in (200, 400), status
