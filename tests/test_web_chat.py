@@ -1,6 +1,7 @@
 """The resident's web page in a real headless Chromium (Debian's), driven by Playwright."""
 import json
 import shutil
+import urllib.error
 import urllib.request
 from pathlib import Path
 
@@ -113,3 +114,16 @@ def test_security_headers_and_a_bad_request(live_web):
         urllib.request.urlopen(request)
     assert error.value.code == 400
     assert "ごめんなさい" in json.loads(error.value.read())[0]["text"]
+
+
+def test_no_other_origin_may_call_the_chat_or_rasa(live_web, live_bot):
+    """CORS limited to the page's own origin: no Access-Control-Allow-Origin for anyone else."""
+    for url in (live_web + "/api/chat", live_bot.webhook):
+        request = urllib.request.Request(url, method="OPTIONS", headers={
+            "Origin": "https://evil.example", "Access-Control-Request-Method": "POST"})
+        try:
+            with urllib.request.urlopen(request, timeout=10) as response:
+                headers = response.headers
+        except urllib.error.HTTPError as error:
+            headers = error.headers
+        assert headers.get("Access-Control-Allow-Origin") in (None, ""), url
