@@ -19,7 +19,7 @@ import sys
 import time
 from dataclasses import asdict
 from pathlib import Path
-from typing import Callable, Dict, List, Sequence, Set, Tuple
+from typing import Callable, List, Sequence, Set, Tuple
 
 from bench.baselines import (
     KeywordMatcher,

@@ -27,7 +27,7 @@ from sklearn.linear_model import LogisticRegression
 
 from bot.nlu.concern_features import concern_features
 from bot.nlu.concern_labels import labelled_domains
-from bot.nlu.word_vectors import mean_vector, vector_size
+from bot.nlu.word_vectors import mean_vector
 from bot.taxonomy import load_taxonomy
 
 logger = logging.getLogger(__name__)
