@@ -4,6 +4,7 @@ import urllib.error
 import urllib.parse
 import urllib.request
 
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -43,6 +44,30 @@ def test_chat_endpoint_refuses_broken_bodies_kindly(live_web, raw):
     assert status in (200, 400, 413), status
     if status == 400:
         assert "ごめんなさい" in json.loads(answer)[0]["text"]
+
+
+@pytest.mark.parametrize("raw", [b"0", b"[]", b'"text"', b"null", b"true"])
+def test_chat_endpoint_refuses_json_that_is_not_a_message(live_web, raw):
+    # Found by the fuzzer above in CI: `0` is valid JSON but not an object, and once answered 500.
+    status, answer = post(live_web + "/api/chat", raw)
+    assert status == 400
+    assert "ごめんなさい" in json.loads(answer)[0]["text"]
+
+
+def test_a_pasted_document_is_read_in_part_not_refused(live_web):
+    # 100,000 characters (600 KB once JSON-escaped): the resident learns how much was read and gets an answer.
+    body = json.dumps({"sender": "fuzz-long", "message": "母の介護で疲れています。" + "あ" * 100_000}).encode()
+    status, raw = post(live_web + "/api/chat", body)
+    assert status == 200
+    texts = [m.get("text", "") for m in json.loads(raw)]
+    assert "はじめの20000文字を読みました" in texts[0]
+    assert len(texts) > 1
+
+
+def test_a_body_too_big_to_take_gets_a_kind_answer(live_web):
+    status, raw = post(live_web + "/api/chat", json.dumps({"sender": "x", "message": "あ" * 400_000}).encode())
+    assert status == 413
+    assert "長すぎて" in json.loads(raw)[0]["text"]
 
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])

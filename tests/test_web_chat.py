@@ -104,6 +104,15 @@ def test_html_typed_by_a_resident_is_shown_as_text(phone_page, live_web):
     assert page.locator("#log img").count() == 0
 
 
+def test_a_lost_connection_gives_the_typed_worry_back(phone_page, live_web):
+    page = phone_page
+    page.goto(f"{live_web}/?m=eniwa")
+    page.route("**/api/chat", lambda route: route.abort("internetdisconnected"))
+    send(page, "母の介護のことで相談したいです")
+    expect(page.get_by_text("いま つながりません")).to_be_visible(timeout=10000)
+    expect(page.get_by_label("困っていることを書いてください")).to_have_value("母の介護のことで相談したいです")
+
+
 def test_security_headers_and_a_bad_request(live_web):
     with urllib.request.urlopen(live_web + "/") as response:
         csp = response.headers["Content-Security-Policy"]

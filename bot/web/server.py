@@ -19,6 +19,8 @@ from bot.staff.views import add_staff_routes
 
 STATIC_DIR = Path(__file__).with_name("static")
 MAX_MESSAGE_CHARS = 20000  # far beyond any real story; past it the resident is told what was read
+# 100,000 characters JSON-escaped as \uXXXX still fit, so a pasted document is read (its start), not refused.
+MAX_BODY_BYTES = 1024 * 1024
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -29,6 +31,7 @@ SECURITY_HEADERS = {
     "X-Frame-Options": "DENY",
 }
 SORRY = "ごめんなさい。いま うまく こたえられません。すこし まってから もういちど かいてください。"
+TOO_LONG = f"ごめんなさい。文章が長すぎて受け取れませんでした。{MAX_MESSAGE_CHARS}文字くらいまでに分けて送ってください。"
 NATIONAL_FALLBACK = "よりそいホットライン（0120-279-338、24時間・無料）"
 
 
@@ -67,8 +70,12 @@ async def municipalities(request: web.Request) -> web.Response:
 
 async def chat(request: web.Request) -> web.Response:
     try:
-        body: Dict[str, Any] = await request.json()
+        body: Any = await request.json()
+    except web.HTTPRequestEntityTooLarge:
+        return web.json_response([{"text": TOO_LONG}], status=413)
     except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
+        return web.json_response([{"text": SORRY}], status=400)
+    if not isinstance(body, dict):  # valid JSON such as `0` or `[]` is still not a message
         return web.json_response([{"text": SORRY}], status=400)
     sender = str(body.get("sender") or "")[:64]
     message = body.get("message")
@@ -102,7 +109,7 @@ async def _open_client(app: web.Application):
 
 
 def create_app(rasa_url: str, demand_log: Optional[DemandLog] = None) -> web.Application:
-    app = web.Application(middlewares=[security_headers], client_max_size=256 * 1024)
+    app = web.Application(middlewares=[security_headers], client_max_size=MAX_BODY_BYTES)
     add_staff_routes(app, demand_log or DemandLog())
     app["rasa_webhook"] = rasa_url.rstrip("/") + "/webhooks/rest/webhook"
     app.cleanup_ctx.append(_open_client)

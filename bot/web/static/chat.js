@@ -162,6 +162,8 @@
       return render(Array.isArray(messages) ? messages : []);
     } catch (error) {
       addBotText("ごめんなさい。いま つながりません。すこし まってから もういちど おくってください。");
+      // Give a typed message back so the resident does not have to write it again.
+      if (shown === undefined && !input.value) input.value = message;
       return false;
     } finally {
       typing.hidden = true;
