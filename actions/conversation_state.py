@@ -19,6 +19,13 @@ def page_metadata(tracker: Tracker) -> Dict[str, Any]:
     return {**session, **latest} if isinstance(latest, dict) else dict(session)
 
 
+def message_id_of(tracker: Tracker) -> Optional[str]:
+    """The id the relay gave this very message (never the session's: that would merge turns)."""
+    latest = (tracker.latest_message or {}).get("metadata")
+    message_id = latest.get("message_id") if isinstance(latest, dict) else None
+    return message_id if isinstance(message_id, str) else None
+
+
 def municipality_code(tracker: Tracker) -> Optional[str]:
     """The slot if set, else the page's `municipality`, else a municipality named in the message."""
     directory = current_directory()

@@ -9,9 +9,9 @@ from typing import Optional, Sequence
 
 from rasa_sdk import Tracker
 
-from actions.conversation_state import page_metadata
+from actions.conversation_state import message_id_of, page_metadata
 from bot.demand import ConfidenceBand, DemandEvent, DemandLog, Outcome
-from bot.demand.event import Channel
+from bot.demand.event import Channel, event_id_for
 from bot.review.samples import ReviewSamples, samples_enabled
 
 logger = logging.getLogger(__name__)
@@ -66,6 +66,7 @@ def record_demand(
         demand_log().record(DemandEvent(
             municipality=municipality, channel=channel, domains=tuple(domains), window_ids=tuple(window_ids),
             crisis=crisis, outcome=outcome, confidence_band=confidence_of(tracker), turns=turns_of(tracker),
+            id=event_id_for(message_id_of(tracker), outcome),
         ))
     except Exception as error:  # the resident's answer matters more than the statistic
         logger.warning("demand event not recorded: %s", type(error).__name__)

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -36,7 +37,7 @@ events {{ worker_connections 1024; }}
 http {{
   access_log off;            # no IP addresses on disk
   server_tokens off;
-  client_max_body_size 256k;
+  client_max_body_size 2m;   # bot.web answers 413 kindly above 1 MB
   client_body_temp_path {run}/tmp/body;
   proxy_temp_path {run}/tmp/proxy;
   fastcgi_temp_path {run}/tmp/fastcgi;
@@ -59,7 +60,10 @@ http {{
     location = /webhooks/rest/webhook {{
       limit_req zone=per_client burst={burst} nodelay;
       proxy_pass http://rasa;
-      proxy_next_upstream error timeout http_502 http_503;
+      # A replica that dies mid-answer: the message goes to the other one. Safe for a POST
+      # because the demand log keys events by the message's id (bot/demand/event.py).
+      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+      proxy_next_upstream_tries 2;
       proxy_connect_timeout 2s;
       proxy_read_timeout 60s;
       {upstream_header}
@@ -82,7 +86,10 @@ http {{
     listen 127.0.0.1:{internal_port};
     location = /webhooks/rest/webhook {{
       proxy_pass http://rasa;
-      proxy_next_upstream error timeout http_502 http_503;
+      # A replica that dies mid-answer: the message goes to the other one. Safe for a POST
+      # because the demand log keys events by the message's id (bot/demand/event.py).
+      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+      proxy_next_upstream_tries 2;
       proxy_connect_timeout 2s;
       proxy_read_timeout 60s;
     }}
@@ -107,6 +114,7 @@ class Stack:
         self.redis: Optional[RedisServer] = None
         self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
                     "DEMAND_SPOOL": str(self.run / "demand-spool.jsonl"),
+                    "DEMAND_EVENT_KEY": secrets.token_hex(32),
                     # A replica that dies holding a conversation's Redis lock frees it after this
                     # long, not Rasa's default 60 s (one message takes well under a second).
                     "TICKET_LOCK_LIFETIME": "10"}

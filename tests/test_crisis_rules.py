@@ -76,3 +76,30 @@ def test_a_past_sentence_does_not_hide_a_present_one():
 def test_the_same_text_always_gives_the_same_answer():
     text = "消えたい。母の介護も仕事ももう限界"
     assert {detect_crisis(text) for _ in range(5)} == {detect_crisis(text)}
+
+
+@pytest.fixture(scope="module")
+def trainers_examples():
+    from bot.nlu.concern_labels import load_labelled_examples
+    from bot.paths import PROJECT_ROOT
+
+    return [e for e in load_labelled_examples(PROJECT_ROOT / "data" / "nlu") if e.intent == "describe_concern"]
+
+
+def test_nearly_every_example_a_trainer_marked_as_danger_is_caught(trainers_examples):
+    # A miss here is a resident in danger who would not see the lines: a trainer who adds a
+    # `crisis: true` example widens the rules until it fires (docs/TRAINERS.md). The slack is for
+    # the few that no rule can read without firing on ordinary worries too (a bare 「ｻﾖﾅﾗ」 is
+    # also how residents end a chat); they are printed so a trainer sees them.
+    danger = [e for e in trainers_examples if e.crisis]
+    assert len(danger) >= 400, "the labelled danger examples were not found"
+    missed = [e.text for e in danger if not detect_crisis(e.text).is_crisis]
+    assert len(missed) / len(danger) <= 0.015, f"{len(missed)}/{len(danger)} missed:\n" + "\n".join(missed)
+
+
+def test_false_alarms_on_ordinary_worries_stay_rare(trainers_examples):
+    # When in doubt a rule fires, so a few false alarms are the price; a widening that makes
+    # the crisis lines appear on ordinary worries must not pass unnoticed.
+    ordinary = [e for e in trainers_examples if not e.crisis]
+    alarms = [e.text for e in ordinary if detect_crisis(e.text).is_crisis]
+    assert len(alarms) / len(ordinary) <= 0.02, f"{len(alarms)}/{len(ordinary)}:\n" + "\n".join(alarms)

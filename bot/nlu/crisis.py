@@ -37,6 +37,8 @@ class _Category:
     now_only: bool
     hedge_veto: bool
     text_patterns: Tuple[re.Pattern, ...]
+    with_distress: Tuple[re.Pattern, ...] = ()  # fire only when the message also speaks of despair
+    unhedged: Tuple[re.Pattern, ...] = ()  # danger even when only suspected (a child alone for days)
 
 
 class CrisisRules:
@@ -52,6 +54,8 @@ class CrisisRules:
                 now_only=bool(spec.get("now_only", False)),
                 hedge_veto=bool(spec.get("hedge_veto", False)),
                 text_patterns=tuple(re.compile(p) for p in spec.get("text", [])),
+                with_distress=tuple(re.compile(p) for p in spec.get("with_distress", [])),
+                unhedged=tuple(re.compile(p) for p in spec.get("even_if_hedged", [])),
             )
             patterns = [self._token_pattern(seq) for seq in spec.get("lemmas", [])]
             if patterns:
@@ -61,6 +65,7 @@ class CrisisRules:
         self._past = re.compile("|".join(raw.get("past_vetoes", [])) or r"(?!x)x")
         self._hedge = re.compile("|".join(raw.get("hedges", [])) or r"(?!x)x")
         self._resolved = re.compile("|".join(raw.get("resolved", [])) or r"(?!x)x")
+        self._distress = re.compile("|".join(raw.get("distress", [])) or r"(?!x)x")
 
     @staticmethod
     def _token_pattern(sequence: Sequence[str]) -> List[dict]:
@@ -83,15 +88,19 @@ class CrisisRules:
         categories: Dict[str, List[str]] = {}
         whole = fold_for_matching(text)
         over_now = bool(self._resolved.search(whole) and self._past.search(whole))
+        in_despair = bool(self._distress.search(self._idioms.sub("", whole)))
         for sentence_text, sentence_lemmas in _sentences(text, words):
             folded = fold_for_matching(sentence_text)
             masked = self._idioms.sub(lambda m: "＿" * len(m.group()), folded)
             is_past = bool(self._past.search(folded))
-            for code, span, following in self._text_hits(masked) + self._lemma_hits(sentence_lemmas, masked):
+            for code, span, following, hedgeable in (
+                self._text_hits(masked, in_despair) + self._lemma_hits(sentence_lemmas, masked)
+            ):
                 category = self._categories[code]
                 if over_now and not category.now_only:
                     continue
-                if (category.now_only and is_past) or (category.hedge_veto and self._hedge.match(following)):
+                hedged = hedgeable and category.hedge_veto and bool(self._hedge.match(following))
+                if (category.now_only and is_past) or hedged:
                     continue
                 categories.setdefault(code, []).append(span)
         ordered = tuple(code for code in self._categories if code in categories)
@@ -99,18 +108,20 @@ class CrisisRules:
             bool(ordered), ordered, tuple(s for c in ordered for s in categories[c])
         )
 
-    def _text_hits(self, masked: str) -> List[Tuple[str, str, str]]:
+    def _text_hits(self, masked: str, in_despair: bool) -> List[Tuple[str, str, str, bool]]:
         hits = []
         for category in self._categories.values():
-            for pattern in category.text_patterns:
+            patterns = [(p, True) for p in category.text_patterns + (category.with_distress if in_despair else ())]
+            patterns += [(p, False) for p in category.unhedged]
+            for pattern, hedgeable in patterns:
                 for match in pattern.finditer(masked):
                     following = masked[match.end():]
                     if not self._negation.match(following):
-                        hits.append((category.code, match.group(), following))
+                        hits.append((category.code, match.group(), following, hedgeable))
                         break
         return hits
 
-    def _lemma_hits(self, lemmas: Sequence[Tuple[str, str]], masked: str) -> List[Tuple[str, str, str]]:
+    def _lemma_hits(self, lemmas: Sequence[Tuple[str, str]], masked: str) -> List[Tuple[str, str, str, bool]]:
         if not lemmas:
             return []
         surfaces = [fold_for_matching(surface) or "_" for surface, _ in lemmas]
@@ -122,7 +133,7 @@ class CrisisRules:
             span = "".join(surfaces[start:end])
             following = "".join(surfaces[end:])
             if span in masked and not self._negation.match(following):
-                hits.append((self._vocab.strings[match_id], span, following))
+                hits.append((self._vocab.strings[match_id], span, following, True))
         return hits
 
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import argparse
 import json
 import logging
+import uuid
 from pathlib import Path
 from typing import Any, Dict, Optional
 
@@ -81,7 +82,10 @@ async def chat(request: web.Request) -> web.Response:
     message = body.get("message")
     if not sender or not isinstance(message, str):
         return web.json_response([{"text": SORRY}], status=400)
-    payload = {"sender": sender, "message": message[:MAX_MESSAGE_CHARS], "metadata": {"channel": "web"}}
+    # The id lets nginx resend the message to the other replica when one dies mid-answer,
+    # without the demand log counting the concern twice.
+    payload = {"sender": sender, "message": message[:MAX_MESSAGE_CHARS],
+               "metadata": {"channel": "web", "message_id": uuid.uuid4().hex}}
     code = body.get("municipality")
     if isinstance(code, str) and code in current_directory().municipalities:
         payload["metadata"]["municipality"] = code

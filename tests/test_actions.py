@@ -1,0 +1,177 @@
+"""The custom actions, run directly on rasa-sdk trackers built from fixtures (no Rasa server).
+
+What a resident reads after each kind of turn, which slots the conversation keeps, and the
+one anonymous demand event each concern leaves behind.
+"""
+import uuid
+
+import pytest
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+from actions import demand as demand_actions
+from actions.contact import ActionContactHours, ActionHumanHandoff
+from actions.municipality import ActionSetMunicipality
+from actions.out_of_scope import ActionOutOfScope
+from actions.referral import ActionReferConcern
+from bot import messages
+from bot.demand import DemandLog, Outcome
+from bot.knowledge import current_directory
+from bot.routing import coordinating_window
+
+EIGHTY_FIFTY = "80歳の母と無職で閉じこもっている兄、母の年金だけで暮らしている"
+
+
+@pytest.fixture
+def demand_log(tmp_path, monkeypatch):
+    """The actions' demand log, in a fresh SQLite file for each test."""
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demand.sqlite3'}")
+    monkeypatch.setenv("DEMAND_SPOOL", str(tmp_path / "spool.jsonl"))
+    demand_actions.demand_log.cache_clear()
+    yield DemandLog(f"sqlite:///{tmp_path / 'demand.sqlite3'}", spool=tmp_path / "spool.jsonl")
+    demand_actions.demand_log.cache_clear()
+
+
+def make_tracker(text="", intent="describe_concern", domains=(), crisis=False, crisis_categories=(),
+                 slots=None, metadata=None, entities=()):
+    """A tracker as the action server receives it after one parsed resident message."""
+    latest = {
+        "text": text,
+        "intent": {"name": intent, "confidence": 0.97},
+        "entities": list(entities),
+        "domains": list(domains),
+        "domain_scores": {d: 0.9 for d in domains},
+        "crisis": crisis,
+        "crisis_categories": list(crisis_categories),
+        "metadata": {"message_id": uuid.uuid4().hex, **(metadata or {})},
+    }
+    events = [{"event": "action", "name": "action_listen"},
+              {"event": "user", "text": text, "parse_data": latest, "metadata": latest["metadata"]}]
+    return Tracker("resident-1", dict(slots or {}), latest, events, False, None, {}, "action_listen")
+
+
+async def run(action, tracker):
+    dispatcher = CollectingDispatcher()
+    events = await action.run(dispatcher, tracker, {})
+    return dispatcher.messages, {e["name"]: e["value"] for e in events if e.get("event") == "slot"}
+
+
+async def test_the_8050_worry_gets_a_window_per_domain_and_the_coordinator(demand_log):
+    tracker = make_tracker(EIGHTY_FIFTY, domains=["elderly", "hikikomori", "poverty"],
+                           metadata={"municipality": "eniwa", "channel": "web"})
+    sent, slots = await run(ActionReferConcern(), tracker)
+    referral = sent[0]["custom"]
+    assert referral["type"] == "referral" and referral["municipality"] == "eniwa"
+    assert set(referral["domains"]) == {"elderly", "hikikomori", "poverty"}
+    coordinator = coordinating_window(current_directory().municipality("eniwa"))
+    assert coordinator.name in sent[0]["text"]
+    assert sent[-1]["text"] == messages.ANYTHING_ELSE
+    assert slots["municipality"] == "eniwa" and coordinator.id in slots["last_windows"]
+    [event] = demand_log.events()
+    assert event.outcome == Outcome.REFERRED and set(event.domains) == {"elderly", "hikikomori", "poverty"}
+    assert event.channel == "web" and event.compound
+
+
+async def test_danger_comes_first_even_before_asking_where_the_resident_lives(demand_log):
+    tracker = make_tracker("もう消えたい。今夜終わりにする", domains=["mental_health"], crisis=True,
+                           crisis_categories=["suicide_self_harm"])
+    sent, slots = await run(ActionReferConcern(), tracker)
+    assert "0120-279-338" in sent[0]["text"], "a national crisis line is in the very first answer"
+    assert sent[0]["custom"]["crisis"] is True
+    assert sent[-1]["text"] == messages.ASK_MUNICIPALITY_AFTER_CRISIS
+    assert slots["pending_domains"] == ["mental_health"] and slots["asked_municipality"] is True
+    [event] = demand_log.events()
+    assert event.outcome == Outcome.CRISIS and event.crisis
+
+
+async def test_a_vague_worry_gets_one_question_with_a_button_per_domain(demand_log):
+    sent, slots = await run(ActionReferConcern(), make_tracker("ちょっと困ってて", metadata={"municipality": "eniwa"}))
+    assert sent[0]["text"] == messages.CLARIFY_CONCERN
+    payloads = [b["payload"] for b in sent[0]["buttons"]]
+    assert '/describe_concern{"chosen_domain":"elderly"}' in payloads
+    assert slots == {"clarified": True}
+    assert [e.outcome for e in demand_log.events()] == [Outcome.CLARIFIED]
+
+
+async def test_a_chosen_button_is_referred_but_an_invented_domain_is_not(demand_log):
+    chosen = make_tracker('/describe_concern{"chosen_domain":"housing"}', slots={"clarified": True},
+                          metadata={"municipality": "eniwa"},
+                          entities=[{"entity": "chosen_domain", "value": "housing"}])
+    sent, _ = await run(ActionReferConcern(), chosen)
+    assert sent[0]["custom"]["domains"] == ["housing"]
+    invented = make_tracker('/describe_concern{"chosen_domain":"x"}', metadata={"municipality": "eniwa"},
+                            entities=[{"entity": "chosen_domain", "value": "x"}])
+    sent, _ = await run(ActionReferConcern(), invented)
+    assert sent[0]["text"] == messages.CLARIFY_CONCERN
+
+
+async def test_without_a_municipality_the_bot_asks_once_then_says_where_to_call(demand_log):
+    first, slots = await run(ActionReferConcern(), make_tracker("家賃が払えない", domains=["housing", "poverty"]))
+    assert first[0]["text"] == messages.ASK_MUNICIPALITY
+    assert slots["pending_domains"] == ["housing", "poverty"]
+    assert demand_log.events() == [], "nothing is counted until the concern is answered"
+    again, _ = await run(ActionReferConcern(), make_tracker("ちょっと言えない", domains=["housing"],
+                                                             slots={"asked_municipality": True}))
+    assert again[0]["text"] == messages.MUNICIPALITY_UNKNOWN
+    assert [e.municipality for e in demand_log.events()] == [None]
+
+
+async def test_naming_the_town_refers_the_waiting_concern(demand_log):
+    tracker = make_tracker("恵庭市に住んでいます", intent="inform_municipality",
+                           slots={"pending_domains": ["housing", "poverty"], "asked_municipality": True})
+    sent, slots = await run(ActionSetMunicipality(), tracker)
+    assert set(sent[0]["custom"]["domains"]) == {"housing", "poverty"}
+    assert slots["municipality"] == "eniwa" and slots["pending_domains"] is None
+    nowhere, slots = await run(ActionSetMunicipality(), make_tracker("アトランティスに住んでいます", intent="inform_municipality"))
+    assert nowhere[0]["text"] == messages.MUNICIPALITY_UNKNOWN
+
+
+async def test_contact_hours_are_those_of_the_windows_just_given(demand_log):
+    directory = current_directory()
+    window = coordinating_window(directory.municipality("yonago"))
+    sent, _ = await run(ActionContactHours(), make_tracker("何時まで？", intent="ask_contact_hours",
+                                                            slots={"municipality": "yonago", "last_windows": [window.id]}))
+    assert window.name in sent[0]["text"]
+    unknown, _ = await run(ActionContactHours(), make_tracker("何時まで？", intent="ask_contact_hours"))
+    assert unknown[0]["text"] == messages.CONTACT_HOURS_UNKNOWN
+
+
+async def test_asking_for_a_person_gives_the_coordinating_window_phone(demand_log):
+    municipality = current_directory().municipality("matsudo")
+    window = coordinating_window(municipality)
+    sent, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human", slots={"municipality": "matsudo"}))
+    assert sent[0]["custom"]["type"] == "handoff" and window.name in sent[0]["text"]
+    assert municipality.department.phone in sent[0]["text"], "the seeds give 松戸市's department phone"
+    assert [e.outcome for e in demand_log.events()] == [Outcome.HANDOFF]
+    # 恵庭市's seed gives no phone: the resident is told how to reach the window instead of a made-up number.
+    eniwa, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human", slots={"municipality": "eniwa"}))
+    assert "代表電話" in eniwa[0]["text"]
+    nowhere, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human"))
+    assert nowhere[0]["text"] == messages.HUMAN_WITHOUT_MUNICIPALITY
+
+
+async def test_out_of_scope_answers_kindly_with_a_phone(demand_log):
+    sent, _ = await run(ActionOutOfScope(), make_tracker("What is the weather?", intent="out_of_scope"))
+    assert "0120-279-338" in sent[0]["text"] and "Japanese" in sent[0]["text"]
+    local, _ = await run(ActionOutOfScope(), make_tracker("What is the weather?", intent="out_of_scope",
+                                                          slots={"municipality": "matsudo"}))
+    assert current_directory().municipality("matsudo").department.phone in local[0]["text"]
+    assert [e.outcome for e in demand_log.events()] == [Outcome.OUT_OF_SCOPE] * 2
+
+
+async def test_a_message_handled_twice_is_counted_once(demand_log):
+    # nginx resends a message whose replica died mid-answer: same message id, one event.
+    metadata = {"municipality": "eniwa", "message_id": uuid.uuid4().hex}
+    for _ in range(2):
+        await run(ActionReferConcern(), make_tracker("借金が返せない", domains=["poverty"], metadata=metadata))
+    assert len(demand_log.events()) == 1
+    await run(ActionReferConcern(), make_tracker("借金が返せない", domains=["poverty"], metadata={"municipality": "eniwa"}))
+    assert len(demand_log.events()) == 2, "a new message is a new event even with the same words"
+
+
+async def test_no_event_holds_the_message_id(demand_log):
+    message_id = uuid.uuid4().hex
+    await run(ActionReferConcern(), make_tracker("借金が返せない", domains=["poverty"],
+                                                 metadata={"municipality": "eniwa", "message_id": message_id}))
+    [event] = demand_log.events()
+    assert message_id not in event.id, "the demand log cannot be joined to the tracker"
