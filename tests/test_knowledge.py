@@ -11,6 +11,7 @@ import yaml
 from bot.knowledge import load_directory
 from bot.knowledge.loader import KnowledgeError
 from bot.paths import KNOWLEDGE_DIR, PROJECT_ROOT
+from tests.conftest import require_shared
 
 SHARED = PROJECT_ROOT.parent / "shared"
 
@@ -22,8 +23,7 @@ def _squash(text):
 def _source_text(source):
     file_name, line = source.rsplit(":", 1)
     path = SHARED / "seeds" / file_name if file_name != "crisis_lines.yml" else SHARED / file_name
-    if not SHARED.exists():
-        pytest.skip("shared/ is not beside this checkout (CI and developers have it)")
+    require_shared(SHARED)
     assert path.exists(), f"source file {file_name} is not in shared/"
     lines = path.read_text(encoding="utf-8").splitlines()
     number = int(line)

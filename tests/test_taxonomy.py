@@ -1,18 +1,17 @@
 """knowledge/taxonomy.yml must keep the shared contract's codes."""
 import re
 
-import pytest
 import yaml
 
 from bot.paths import PROJECT_ROOT
 from bot.taxonomy import load_taxonomy
+from tests.conftest import require_shared
 
 SHARED = PROJECT_ROOT.parent / "shared" / "taxonomy.yml"
 
 
 def shared_codes():
-    if not SHARED.exists():
-        pytest.skip("shared/taxonomy.yml is not beside this checkout (CI and developers have it)")
+    require_shared(SHARED)
     # The shared file has one line that is not valid YAML (an unquoted ': ' in
     # compound_rule); the codes live in the two mappings, which parse without it.
     text = re.sub(r"(?m)^compound_rule:.*$", "", SHARED.read_text(encoding="utf-8"))
