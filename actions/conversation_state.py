@@ -5,11 +5,15 @@ from typing import Any, Dict, List, Optional
 
 from rasa_sdk import Tracker
 
+from bot.dialogue.conversation_risk import Risk, judge, session_turns
 from bot.knowledge import current_directory
+from bot.nlu.language import JAPANESE, SUPPORTED
 from bot.municipality import known_code, municipality_in_text
 from bot.taxonomy import load_taxonomy
 
 MUNICIPALITY = "municipality"
+LANGUAGE = "language"
+DANGER_ADDRESSED = "danger_addressed"
 
 
 def page_metadata(tracker: Tracker) -> Dict[str, Any]:
@@ -50,3 +54,23 @@ def concern(tracker: Tracker) -> Dict[str, Any]:
         "crisis": bool(parse.get("crisis")),
         "crisis_categories": list(parse.get("crisis_categories") or []),
     }
+
+
+def language_of(tracker: Tracker) -> str:
+    """The language of the resident's latest words (a button press keeps the slot's)."""
+    latest = (tracker.latest_message or {}).get(LANGUAGE)
+    for candidate in (latest, tracker.get_slot(LANGUAGE)):
+        if candidate in SUPPORTED:
+            return candidate
+    return JAPANESE
+
+
+def risk_of(tracker: Tracker) -> Risk:
+    """The danger of the conversation as CrisisPolicy judged it (same function, same events)."""
+    return judge(session_turns(tracker.events))
+
+
+def addressed_after(tracker: Tracker, categories) -> list:
+    """`danger_addressed` with these categories added: asked about or answered with the lines."""
+    addressed = list(tracker.get_slot(DANGER_ADDRESSED) or [])
+    return addressed + [c for c in categories if c not in addressed]

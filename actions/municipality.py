@@ -7,10 +7,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation_state import MUNICIPALITY, municipality_code
+from actions.conversation_state import MUNICIPALITY, language_of, municipality_code
 from actions.referral import send_referral
-from bot import messages
 from bot.knowledge import current_directory
+from bot.texts import say
 
 
 class ActionSetMunicipality(Action):
@@ -21,14 +21,17 @@ class ActionSetMunicipality(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         code = municipality_code(tracker)
+        language = language_of(tracker)
         if code is None:
-            dispatcher.utter_message(text=messages.MUNICIPALITY_UNKNOWN)
+            fallback = current_directory().by_id["yorisoi"]
+            dispatcher.utter_message(text=say("municipality_unknown", language, fallback_name=fallback.name,
+                                              fallback_phone=fallback.phone, fallback_hours=fallback.hours))
             return [SlotSet("asked_municipality", True)]
         pending = tracker.get_slot("pending_domains")
         if pending is not None:
             events = send_referral(dispatcher, tracker, list(pending), False, [], code)
-            dispatcher.utter_message(text=messages.ANYTHING_ELSE)
+            dispatcher.utter_message(text=say("anything_else", language))
             return events
         name = current_directory().municipality(code).name
-        dispatcher.utter_message(text=messages.NOTED_MUNICIPALITY.format(municipality_name=name))
+        dispatcher.utter_message(text=say("noted_municipality", language, municipality_name=name))
         return [SlotSet(MUNICIPALITY, code)]

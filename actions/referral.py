@@ -7,13 +7,15 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation_state import MUNICIPALITY, concern, municipality_code
+from actions.conversation_state import (
+    DANGER_ADDRESSED, MUNICIPALITY, addressed_after, concern, language_of, municipality_code, risk_of,
+)
 from actions.demand import keep_review_sample, record_demand
-from bot import messages
 from bot.demand import Outcome
 from bot.knowledge import current_directory
-from bot.reply import CLARIFY_CHOICES, referral_payload, referral_text
+from bot.reply import clarify_choices, referral_payload, referral_text
 from bot.routing import route_concern
+from bot.texts import say
 
 
 def send_referral(
@@ -24,16 +26,66 @@ def send_referral(
     crisis_categories: List[str],
     code: Optional[str],
 ) -> List[Dict[Text, Any]]:
+    language = language_of(tracker)
     referral = route_concern(current_directory(), domains, crisis, code, crisis_categories)
-    dispatcher.utter_message(text=referral_text(referral), json_message=referral_payload(referral))
+    dispatcher.utter_message(text=referral_text(referral, language), json_message=referral_payload(referral, language))
     record_demand(tracker, Outcome.CRISIS if crisis else Outcome.REFERRED, code, referral.domains,
                   referral.window_ids, crisis)
-    return [
+    events = [
         SlotSet(MUNICIPALITY, code),
         SlotSet("last_windows", referral.window_ids),
         SlotSet("pending_domains", None),
         SlotSet("clarified", False),
     ]
+    if crisis:
+        events.append(SlotSet(DANGER_ADDRESSED, addressed_after(tracker, crisis_categories)))
+    return events
+
+
+def send_crisis_referral(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domains: List[str], categories: List[str]
+) -> List[Dict[Text, Any]]:
+    """Danger comes before any question: the crisis lines go out whatever we know."""
+    code = municipality_code(tracker)
+    events = send_referral(dispatcher, tracker, domains, True, categories, code)
+    if code is None:
+        dispatcher.utter_message(text=say("ask_municipality_after_crisis", language_of(tracker)))
+        events += [SlotSet("pending_domains", domains), SlotSet("asked_municipality", True)]
+    return events
+
+
+def refer_domains(
+    dispatcher: CollectingDispatcher, tracker: Tracker, domains: List[str]
+) -> List[Dict[Text, Any]]:
+    """A concern without danger now: clarify it, ask where the resident lives, or refer it."""
+    code = municipality_code(tracker)
+    language = language_of(tracker)
+    if not domains and not tracker.get_slot("clarified"):
+        dispatcher.utter_message(
+            text=say("clarify_concern", language),
+            buttons=[
+                {"title": title, "payload": f'/describe_concern{{"chosen_domain":"{code_}"}}'}
+                for code_, title in clarify_choices(language)
+            ],
+        )
+        record_demand(tracker, Outcome.CLARIFIED, code)
+        keep_review_sample(tracker, Outcome.CLARIFIED, code)
+        return [SlotSet("clarified", True)]
+
+    if code is None and not tracker.get_slot("asked_municipality"):
+        dispatcher.utter_message(text=say("ask_municipality", language))
+        return [SlotSet("pending_domains", domains), SlotSet("asked_municipality", True)]
+
+    if code is None:
+        fallback = current_directory().by_id["yorisoi"]
+        dispatcher.utter_message(text=say("municipality_unknown", language, fallback_name=fallback.name,
+                                          fallback_phone=fallback.phone, fallback_hours=fallback.hours))
+        record_demand(tracker, Outcome.REFERRED, None, domains)
+        return [SlotSet("pending_domains", None)]
+
+    events = send_referral(dispatcher, tracker, domains, False, [], code)
+    dispatcher.utter_message(text=say("anything_else", language))
+    return events
 
 
 class ActionReferConcern(Action):
@@ -44,38 +96,7 @@ class ActionReferConcern(Action):
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
         found = concern(tracker)
-        code = municipality_code(tracker)
-        events: List[Dict[Text, Any]] = []
-
-        if found["crisis"]:
-            # Danger comes before any question: the crisis lines go out whatever we know.
-            events += send_referral(dispatcher, tracker, found["domains"], True, found["crisis_categories"], code)
-            if code is None:
-                dispatcher.utter_message(text=messages.ASK_MUNICIPALITY_AFTER_CRISIS)
-                events += [SlotSet("pending_domains", found["domains"]), SlotSet("asked_municipality", True)]
-            return events
-
-        if not found["domains"] and not tracker.get_slot("clarified"):
-            dispatcher.utter_message(
-                text=messages.CLARIFY_CONCERN,
-                buttons=[
-                    {"title": title, "payload": f'/describe_concern{{"chosen_domain":"{code_}"}}'}
-                    for code_, title in CLARIFY_CHOICES
-                ],
-            )
-            record_demand(tracker, Outcome.CLARIFIED, code)
-            keep_review_sample(tracker, Outcome.CLARIFIED, code)
-            return [SlotSet("clarified", True)]
-
-        if code is None and not tracker.get_slot("asked_municipality"):
-            dispatcher.utter_message(text=messages.ASK_MUNICIPALITY)
-            return [SlotSet("pending_domains", found["domains"]), SlotSet("asked_municipality", True)]
-
-        if code is None:
-            dispatcher.utter_message(text=messages.MUNICIPALITY_UNKNOWN)
-            record_demand(tracker, Outcome.REFERRED, None, found["domains"])
-            return [SlotSet("pending_domains", None)]
-
-        events += send_referral(dispatcher, tracker, found["domains"], False, [], code)
-        dispatcher.utter_message(text=messages.ANYTHING_ELSE)
-        return events
+        risk = risk_of(tracker)
+        if risk.is_crisis:
+            return send_crisis_referral(dispatcher, tracker, found["domains"], list(risk.categories))
+        return refer_domains(dispatcher, tracker, found["domains"])

@@ -38,6 +38,9 @@ OUR_MESSAGES = [
     "こんにちは",
     "何時まで開いていますか",
     "夫の暴力から逃げたい",
+    "My mother has dementia and I am exhausted from caring for her",
+    "haha ga ninchishou de kaigo ga tsurai desu",
+    "生きている意味がわからなくなってきました",
 ]
 STOCK_MESSAGES = ["hello", "I am sad", "yes", "no", "great", "are you a bot?", "goodbye", "very good"]
 

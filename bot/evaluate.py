@@ -2,8 +2,11 @@
 
 Reads JSON lines with at least `id` and `text`, runs each through the trained model on
 the same code path as the server, and prints one JSON line per case:
-{"id", "intent", "domains", "domain_scores", "crisis"}; with --municipality CODE also
-"windows": the referral a resident of that municipality would get (bot.routing).
+{"id", "intent", "domains", "domain_scores", "crisis", "safety_check", "crisis_categories",
+"crisis_source", "crisis_score", "language"}: `crisis` means the crisis lines come first,
+`safety_check` that the bot would first ask the direct safety question. With
+--municipality CODE also "windows": the referral a resident of that municipality would get
+(bot.routing).
 """
 from __future__ import annotations
 
@@ -40,6 +43,13 @@ def case_result(case: Dict[str, Any], parse: Dict[str, Any], municipality: Optio
         "domains": parse.get("domains", []),
         "domain_scores": parse.get("domain_scores", {}),
         "crisis": bool(parse.get("crisis", False)),
+        "safety_check": bool(parse.get("safety_check", False)),
+        "crisis_categories": list(parse.get("crisis_categories") or []),
+        "crisis_source": parse.get("crisis_source"),
+        "crisis_score": parse.get("crisis_score"),
+        "crisis_evidence": parse.get("crisis_evidence"),
+        "crisis_bands": parse.get("crisis_bands"),
+        "language": parse.get("language") or "ja",
     }
     if municipality:
         referral = route_concern(

@@ -39,15 +39,31 @@ CRISIS_LINES_BY_CATEGORY: Dict[str, Tuple[str, ...]] = {
     "suicide_self_harm": ("yorisoi", "inochi_free_dial", "kokoro_unified"),
 }
 DEFAULT_CRISIS_LINES = ("police_110", "fire_ambulance_119", "yorisoi")
+# National consultation lines offered as ordinary options (not as an emergency) with a domain.
+NATIONAL_LINES_BY_DOMAIN: Dict[str, Tuple[str, ...]] = {
+    "mental_health": ("kokoro_unified", "yorisoi"),
+}
 
-WHY_COORDINATION = "困りごとがいくつか重なっているので、まとめて相談できる窓口もご案内します。"
+
+class Reason:
+    """Why a window is in the list (the reply turns the code into a sentence)."""
+
+    CRISIS = "crisis"  # danger now: call first
+    DOMAIN = "domain"  # the window for one of the concern's domains
+    COORDINATION = "coordination"  # several domains meet
+    GENERAL = "general"  # no domain found: the window for any worry
+    NATIONAL_LINE = "national_line"  # a national consultation line, offered as an option
 
 
 @dataclass(frozen=True)
 class ReferredWindow:
     window: Window
-    reason: str  # one line of plain Japanese: why this window is in the list
+    reason: str  # a `Reason` code
     domain: Optional[str] = None
+
+    @property
+    def urgent(self) -> bool:
+        return self.reason == Reason.CRISIS
 
 
 @dataclass(frozen=True)
@@ -133,12 +149,15 @@ def route_concern(
 
     if crisis:
         for line in crisis_lines_for(directory, crisis_categories):
-            add(line, "いま危険があるときは、まずこちらに電話してください。")
+            add(line, Reason.CRISIS)
     if municipality is not None:
         for domain in domains:
-            add(window_for_domain(municipality, domain), "この困りごとの相談窓口です。", domain)
+            add(window_for_domain(municipality, domain), Reason.DOMAIN, domain)
         if len(domains) >= 2:
-            add(coordinating_window(municipality), WHY_COORDINATION)
+            add(coordinating_window(municipality), Reason.COORDINATION)
         elif not domains and not crisis:
-            add(coordinating_window(municipality), "どこに相談すればよいか迷うときの窓口です。")
+            add(coordinating_window(municipality), Reason.GENERAL)
+    for domain in domains:
+        for line_id in NATIONAL_LINES_BY_DOMAIN.get(domain, ()):
+            add(directory.by_id[line_id], Reason.NATIONAL_LINE, domain)
     return Referral(municipality, tuple(domains), crisis, tuple(labels))

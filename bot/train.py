@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -50,7 +51,10 @@ def train() -> int:
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
         "--out", str(MODELS_DIR), "--fixed-model-name", MODEL_NAME,
     ]
-    result = subprocess.run(command, cwd=PROJECT_ROOT)
+    # Rasa's training cache keys on config and data, not on the custom components' code or
+    # their YAML (rules, lexicon): a stale cached component would be trained on old code.
+    environment = {**os.environ, "RASA_MAX_CACHE_SIZE": "0"}
+    result = subprocess.run(command, cwd=PROJECT_ROOT, env=environment)
     if result.returncode == 0 and MODEL_PATH.exists():
         FINGERPRINT_PATH.write_text(fingerprint())
     return result.returncode

@@ -63,6 +63,19 @@ def live_web(live_bot, tmp_path_factory):
     process.wait(timeout=20)
 
 
+@pytest.fixture
+def demand_log(tmp_path, monkeypatch):
+    """The actions' demand log, in a fresh SQLite file for each test."""
+    from actions import demand as demand_actions
+    from bot.demand import DemandLog
+
+    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demand.sqlite3'}")
+    monkeypatch.setenv("DEMAND_SPOOL", str(tmp_path / "spool.jsonl"))
+    demand_actions.demand_log.cache_clear()
+    yield DemandLog(f"sqlite:///{tmp_path / 'demand.sqlite3'}", spool=tmp_path / "spool.jsonl")
+    demand_actions.demand_log.cache_clear()
+
+
 def require_shared(path) -> None:
     """The seeds and the shared taxonomy live beside the checkout (`../shared`). A developer's
     checkout without them skips the contract tests; in CI (`CI` set) their absence fails."""

@@ -5,31 +5,25 @@ one anonymous demand event each concern leaves behind.
 """
 import uuid
 
-import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions import demand as demand_actions
 from actions.contact import ActionContactHours, ActionHumanHandoff
 from actions.municipality import ActionSetMunicipality
 from actions.out_of_scope import ActionOutOfScope
 from actions.referral import ActionReferConcern
-from bot import messages
-from bot.demand import DemandLog, Outcome
+from bot.texts import say
+from bot.demand import Outcome
 from bot.knowledge import current_directory
 from bot.routing import coordinating_window
 
+def national_fallback(key):
+    """A sentence naming the national line, with the line's facts read from the directory."""
+    line = current_directory().by_id["yorisoi"]
+    return say(key, fallback_name=line.name, fallback_phone=line.phone, fallback_hours=line.hours)
+
+
 EIGHTY_FIFTY = "80歳の母と無職で閉じこもっている兄、母の年金だけで暮らしている"
-
-
-@pytest.fixture
-def demand_log(tmp_path, monkeypatch):
-    """The actions' demand log, in a fresh SQLite file for each test."""
-    monkeypatch.setenv("DATABASE_URL", f"sqlite:///{tmp_path / 'demand.sqlite3'}")
-    monkeypatch.setenv("DEMAND_SPOOL", str(tmp_path / "spool.jsonl"))
-    demand_actions.demand_log.cache_clear()
-    yield DemandLog(f"sqlite:///{tmp_path / 'demand.sqlite3'}", spool=tmp_path / "spool.jsonl")
-    demand_actions.demand_log.cache_clear()
 
 
 def make_tracker(text="", intent="describe_concern", domains=(), crisis=False, crisis_categories=(),
@@ -65,7 +59,7 @@ async def test_the_8050_worry_gets_a_window_per_domain_and_the_coordinator(deman
     assert set(referral["domains"]) == {"elderly", "hikikomori", "poverty"}
     coordinator = coordinating_window(current_directory().municipality("eniwa"))
     assert coordinator.name in sent[0]["text"]
-    assert sent[-1]["text"] == messages.ANYTHING_ELSE
+    assert sent[-1]["text"] == say("anything_else")
     assert slots["municipality"] == "eniwa" and coordinator.id in slots["last_windows"]
     [event] = demand_log.events()
     assert event.outcome == Outcome.REFERRED and set(event.domains) == {"elderly", "hikikomori", "poverty"}
@@ -78,7 +72,7 @@ async def test_danger_comes_first_even_before_asking_where_the_resident_lives(de
     sent, slots = await run(ActionReferConcern(), tracker)
     assert "0120-279-338" in sent[0]["text"], "a national crisis line is in the very first answer"
     assert sent[0]["custom"]["crisis"] is True
-    assert sent[-1]["text"] == messages.ASK_MUNICIPALITY_AFTER_CRISIS
+    assert sent[-1]["text"] == say("ask_municipality_after_crisis")
     assert slots["pending_domains"] == ["mental_health"] and slots["asked_municipality"] is True
     [event] = demand_log.events()
     assert event.outcome == Outcome.CRISIS and event.crisis
@@ -86,7 +80,7 @@ async def test_danger_comes_first_even_before_asking_where_the_resident_lives(de
 
 async def test_a_vague_worry_gets_one_question_with_a_button_per_domain(demand_log):
     sent, slots = await run(ActionReferConcern(), make_tracker("ちょっと困ってて", metadata={"municipality": "eniwa"}))
-    assert sent[0]["text"] == messages.CLARIFY_CONCERN
+    assert sent[0]["text"] == say("clarify_concern")
     payloads = [b["payload"] for b in sent[0]["buttons"]]
     assert '/describe_concern{"chosen_domain":"elderly"}' in payloads
     assert slots == {"clarified": True}
@@ -102,17 +96,17 @@ async def test_a_chosen_button_is_referred_but_an_invented_domain_is_not(demand_
     invented = make_tracker('/describe_concern{"chosen_domain":"x"}', metadata={"municipality": "eniwa"},
                             entities=[{"entity": "chosen_domain", "value": "x"}])
     sent, _ = await run(ActionReferConcern(), invented)
-    assert sent[0]["text"] == messages.CLARIFY_CONCERN
+    assert sent[0]["text"] == say("clarify_concern")
 
 
 async def test_without_a_municipality_the_bot_asks_once_then_says_where_to_call(demand_log):
     first, slots = await run(ActionReferConcern(), make_tracker("家賃が払えない", domains=["housing", "poverty"]))
-    assert first[0]["text"] == messages.ASK_MUNICIPALITY
+    assert first[0]["text"] == say("ask_municipality")
     assert slots["pending_domains"] == ["housing", "poverty"]
     assert demand_log.events() == [], "nothing is counted until the concern is answered"
     again, _ = await run(ActionReferConcern(), make_tracker("ちょっと言えない", domains=["housing"],
                                                              slots={"asked_municipality": True}))
-    assert again[0]["text"] == messages.MUNICIPALITY_UNKNOWN
+    assert again[0]["text"] == national_fallback("municipality_unknown")
     assert [e.municipality for e in demand_log.events()] == [None]
 
 
@@ -123,7 +117,7 @@ async def test_naming_the_town_refers_the_waiting_concern(demand_log):
     assert set(sent[0]["custom"]["domains"]) == {"housing", "poverty"}
     assert slots["municipality"] == "eniwa" and slots["pending_domains"] is None
     nowhere, slots = await run(ActionSetMunicipality(), make_tracker("アトランティスに住んでいます", intent="inform_municipality"))
-    assert nowhere[0]["text"] == messages.MUNICIPALITY_UNKNOWN
+    assert nowhere[0]["text"] == national_fallback("municipality_unknown")
 
 
 async def test_contact_hours_are_those_of_the_windows_just_given(demand_log):
@@ -133,7 +127,7 @@ async def test_contact_hours_are_those_of_the_windows_just_given(demand_log):
                                                             slots={"municipality": "yonago", "last_windows": [window.id]}))
     assert window.name in sent[0]["text"]
     unknown, _ = await run(ActionContactHours(), make_tracker("何時まで？", intent="ask_contact_hours"))
-    assert unknown[0]["text"] == messages.CONTACT_HOURS_UNKNOWN
+    assert unknown[0]["text"] == say("contact_hours_unknown")
 
 
 async def test_asking_for_a_person_gives_the_coordinating_window_phone(demand_log):
@@ -147,16 +141,19 @@ async def test_asking_for_a_person_gives_the_coordinating_window_phone(demand_lo
     eniwa, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human", slots={"municipality": "eniwa"}))
     assert "代表電話" in eniwa[0]["text"]
     nowhere, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human"))
-    assert nowhere[0]["text"] == messages.HUMAN_WITHOUT_MUNICIPALITY
+    assert nowhere[0]["text"] == national_fallback("human_without_municipality")
 
 
 async def test_out_of_scope_answers_kindly_with_a_phone(demand_log):
-    sent, _ = await run(ActionOutOfScope(), make_tracker("What is the weather?", intent="out_of_scope"))
-    assert "0120-279-338" in sent[0]["text"] and "Japanese" in sent[0]["text"]
-    local, _ = await run(ActionOutOfScope(), make_tracker("What is the weather?", intent="out_of_scope",
+    sent, _ = await run(ActionOutOfScope(), make_tracker("住民票はどこで取れますか", intent="out_of_scope"))
+    assert say("out_of_scope_contact_no_phone") in sent[0]["text"]
+    local, _ = await run(ActionOutOfScope(), make_tracker("住民票はどこで取れますか", intent="out_of_scope",
                                                           slots={"municipality": "matsudo"}))
     assert current_directory().municipality("matsudo").department.phone in local[0]["text"]
-    assert [e.outcome for e in demand_log.events()] == [Outcome.OUT_OF_SCOPE] * 2
+    english, _ = await run(ActionOutOfScope(), make_tracker("What is the weather?", intent="out_of_scope",
+                                                            slots={"language": "en"}))
+    assert english[0]["text"].startswith("Sorry, I can only guide you")
+    assert [e.outcome for e in demand_log.events()] == [Outcome.OUT_OF_SCOPE] * 3
 
 
 async def test_a_message_handled_twice_is_counted_once(demand_log):

@@ -74,7 +74,7 @@ def test_hours_and_a_human_on_request(live_bot):
 
 @pytest.mark.parametrize(
     "message",
-    ["", "   ", "あ" * 20000, "😢😢😢", "ｶｲｺﾞ ﾂｶﾚﾀ", "Hello, I need help with my rent",
+    ["", "   ", "あ" * 20000, "😢😢😢", "ｶｲｺﾞ ﾂｶﾚﾀ",
      "<script>alert('x')</script>", "'; DROP TABLE users; --", "\u0000\u0007制御文字"],
 )
 def test_bad_input_gets_a_kind_answer(live_bot, message):
@@ -85,9 +85,55 @@ def test_bad_input_gets_a_kind_answer(live_bot, message):
     assert any("\u3040" <= ch <= "\u30ff" for ch in reply), "the answer is in Japanese"
 
 
-def test_english_gets_easy_japanese_and_one_english_line(live_bot):
-    reply = texts(live_bot.say("english", "Hello, can you help me?", {"municipality": "kamogawa"}))
-    assert "にほんご" in reply and "please write your worry" in reply
+def test_english_is_answered_in_english_with_window_names_in_japanese(live_bot):
+    greeting = texts(live_bot.say("english", "Hello", {"municipality": "kamogawa"}))
+    assert greeting.startswith("Hello, this is 窓口ナビ")
+    messages = live_bot.say("english", "Hello, I need help with my rent. I lost my job last month.",
+                            {"municipality": "kamogawa"})
+    referral = payload(messages)
+    assert referral["language"] == "en" and "housing" in referral["domains"]
+    reply = texts(messages)
+    assert "Consultation windows in" in reply and "Is there anything else that worries you?" in reply
+    assert any(w["name"] in reply for w in referral["windows"]), "window names as they are in Japanese"
+
+
+def test_romaji_is_read_as_japanese(live_bot):
+    messages = live_bot.say("romaji", "haha ga ninchishou de kaigo ga tsurai desu", {"municipality": "eniwa"})
+    referral = payload(messages)
+    assert referral["language"] == "ja" and "elderly" in referral["domains"]
+    assert "ほかにも困っていることはありますか。" in texts(messages)
+
+
+def test_a_municipal_question_outside_welfare_gets_the_office_not_a_window(live_bot):
+    messages = live_bot.say("scope", "粗大ゴミの出し方を教えてください", {"municipality": "matsudo"})
+    reply = texts(messages)
+    assert "お答えできません" in reply
+    assert not any(m.get("custom", {}).get("type") == "referral" for m in messages)
+
+
+def test_the_safety_question_then_a_clear_no_continues_to_the_referral(live_bot):
+    first = live_bot.say("safety-no", "生きている意味がわからなくなってきました", {"municipality": "eniwa"})
+    [question] = [m for m in first if m.get("buttons")]
+    assert "死にたい" in question["text"]
+    assert [b["title"] for b in question["buttons"]] == ["はい", "いいえ", "わからない"]
+    second = live_bot.say("safety-no", "/deny", {"municipality": "eniwa"})
+    referral = payload(second)
+    assert referral["crisis"] is False and "mental_health" in referral["domains"]
+
+
+def test_the_safety_question_answered_yes_gives_the_lines_first(live_bot):
+    live_bot.say("safety-yes", "生きている意味がわからなくなってきました", {"municipality": "eniwa"})
+    second = live_bot.say("safety-yes", "はい", {"municipality": "eniwa"})
+    referral = payload(second)
+    assert referral["crisis"] is True and referral["windows"][0]["kind"] == "crisis_line"
+    assert second[0]["text"].startswith("いま危険があるときは")
+
+
+def test_the_safety_question_is_not_asked_twice_for_the_same_danger(live_bot):
+    live_bot.say("safety-once", "生きている意味がわからなくなってきました", {"municipality": "eniwa"})
+    live_bot.say("safety-once", "/deny", {"municipality": "eniwa"})
+    again = live_bot.say("safety-once", "生きている意味がわからなくなってきました", {"municipality": "eniwa"})
+    assert not any(m.get("buttons") and "死にたい" in (m.get("text") or "") for m in again)
 
 
 def test_test_stories_pass_with_rasa_test(live_bot, tmp_path):

@@ -34,9 +34,10 @@ def _train(tmp_path, examples, config=None):
     storage = LocalModelStorage(tmp_path)
     resource = Resource("domain_classifier")
     context = ExecutionContext(GraphSchema({}), "test")
-    classifier = DomainClassifier.create({**DomainClassifier.get_default_config(), **(config or {})}, storage, resource, context)
+    settings = {**DomainClassifier.get_default_config(), **(config or {})}
+    classifier = DomainClassifier.create(settings, storage, resource, context)
     classifier.train(data)
-    loaded = DomainClassifier.load(DomainClassifier.get_default_config(), storage, resource, context)
+    loaded = DomainClassifier.load(settings, storage, resource, context)
 
     def classify(text):
         message = tokenizer.process([Message(data={"text": text})])[0]
@@ -49,6 +50,19 @@ def test_predicts_a_combination_no_example_had(tmp_path):
     classify = _train(tmp_path, TINY, {"threshold": 0.3})
     message = classify("認知症の母がいて、借金も返せない")
     assert {"elderly", "poverty"} <= set(message.get("domains"))
+
+
+def test_the_configured_threshold_reaches_prediction(tmp_path):
+    scores = _train(tmp_path / "a", TINY, {"threshold": 0.3})("認知症の母がいて、借金も返せない").get("domain_scores")
+    between = [code for code, score in scores.items() if 0.3 <= score < 0.99]
+    strict = _train(tmp_path / "b", TINY, {"threshold": 0.99})("認知症の母がいて、借金も返せない")
+    assert between and not set(between) & set(strict.get("domains"))
+
+
+def test_an_automatic_threshold_is_chosen_from_the_training_data_and_kept(tmp_path):
+    classify = _train(tmp_path, TINY * 3)
+    message = classify("祖母が物忘れがひどい")
+    assert message.get("domains") == ["elderly"]
 
 
 def test_scores_every_taxonomy_domain_after_a_save_and_load(tmp_path):

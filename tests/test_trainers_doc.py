@@ -13,10 +13,17 @@ DOC = (PROJECT_ROOT / "docs" / "TRAINERS.md").read_text(encoding="utf-8")
 BLOCKS = re.findall(r"```(\w*)\n(.*?)```", DOC, flags=re.S)
 
 
-def test_the_yaml_example_is_valid_training_data():
-    example = yaml.safe_load(next(body for lang, body in BLOCKS if lang == "yaml"))
-    domains = example["nlu"][0]["examples"][0]["metadata"]["domains"]
-    assert set(domains) <= set(load_taxonomy().domains)
+def test_every_yaml_example_is_valid_training_data():
+    from bot.nlu.crisis_model import CATEGORIES
+
+    blocks = [yaml.safe_load(body) for lang, body in BLOCKS if lang == "yaml"]
+    assert len(blocks) >= 2
+    for block in blocks:
+        for example in block["nlu"][0]["examples"]:
+            metadata = example["metadata"]
+            assert set(metadata["domains"]) <= set(load_taxonomy().domains)
+            if metadata.get("crisis"):
+                assert metadata["crisis_category"] in CATEGORIES
 
 
 def test_every_python_and_rasa_command_in_the_guide_runs():

@@ -66,7 +66,7 @@ def test_a_crisis_shows_the_banner_and_crisis_lines_first(phone_page, live_web):
     send(page, "もう消えたい。今夜終わりにしようと思う")
     banner = page.locator("#crisis-banner")
     expect(banner).to_be_visible(timeout=30000)
-    expect(banner.get_by_role("link", name="110（警察）")).to_have_attribute("href", "tel:110")
+    expect(banner.get_by_role("link", name="警察（緊急） 110")).to_have_attribute("href", "tel:110")
     first_card = page.locator("#log article.card").first
     expect(first_card).to_have_class("card crisis-line")
     expect(first_card.locator("a.call")).to_have_attribute("href", "tel:0120279338")
@@ -81,6 +81,7 @@ def test_the_page_works_by_keyboard_and_tells_screen_readers(phone_page, live_we
     log = page.locator("#log")
     assert log.get_attribute("role") == "log" and log.get_attribute("aria-live") == "polite"
     page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")  # the emergency and helplines control
     page.keyboard.press("Tab")  # municipality
     expect(page.locator("#municipality")).to_be_focused()
     page.keyboard.press("Tab")
@@ -136,3 +137,58 @@ def test_no_other_origin_may_call_the_chat_or_rasa(live_web, live_bot):
         except urllib.error.HTTPError as error:
             headers = error.headers
         assert headers.get("Access-Control-Allow-Origin") in (None, ""), url
+
+
+def helplines_in_view(page):
+    """The permanent emergency control is on screen (not scrolled away) and closed or open."""
+    summary = page.locator("#helplines summary")
+    expect(summary).to_be_visible()
+    box = summary.bounding_box()
+    assert box and 0 <= box["y"] and box["y"] + box["height"] <= 844, box
+
+
+def test_the_emergency_lines_are_one_tap_away_in_every_state(phone_page, live_web):
+    page = phone_page
+    page.goto(f"{live_web}/?m=eniwa")
+    helplines_in_view(page)  # before anything is written
+    send(page, EIGHTY_FIFTY)
+    expect(page.get_by_text("ほかにも困っていることはありますか。")).to_be_visible(timeout=30000)
+    helplines_in_view(page)  # after a long referral, scrolled to its end
+    send(page, "ちょっと困ってて")
+    expect(page.get_by_role("button", name="お金・生活費のこと")).to_be_visible(timeout=30000)
+    helplines_in_view(page)  # while choices wait
+    send(page, "もう消えたい。今夜終わりにしようと思う")
+    expect(page.locator("#crisis-banner")).to_be_visible(timeout=30000)
+    helplines_in_view(page)  # with the crisis banner
+    page.locator("#helplines summary").click()
+    for number in ("110", "119", "0120-279-338", "0570-064-556"):
+        expect(page.locator("#helplines").get_by_role("link", name=number, exact=False).first).to_be_visible()
+
+
+def test_the_emergency_lines_open_by_keyboard(phone_page, live_web):
+    page = phone_page
+    page.goto(f"{live_web}/")
+    page.keyboard.press("Tab")  # skip link
+    page.keyboard.press("Tab")
+    expect(page.locator("#helplines summary")).to_be_focused()
+    page.keyboard.press("Enter")
+    police = page.locator("#helplines a[href='tel:110']")
+    expect(police).to_be_visible()
+    page.keyboard.press("Tab")
+    expect(police).to_be_focused()
+
+
+def test_an_english_conversation_is_answered_in_english(phone_page, live_web, tmp_path):
+    page = phone_page
+    page.goto(f"{live_web}/?m=eniwa")
+    send(page, "Hello")
+    expect(page.get_by_text("Hello, this is 窓口ナビ", exact=False)).to_be_visible(timeout=30000)
+    send(page, "My mother has dementia and I am exhausted from caring for her alone")
+    cards = page.locator("article.card h3")
+    expect(cards.first).to_be_visible(timeout=30000)
+    expect(page.get_by_text("Is there anything else that worries you?")).to_be_visible()
+    titles = cards.all_inner_texts()
+    assert any("地域包括支援センター" in t for t in titles), "window names stay in Japanese"
+    assert any("community comprehensive care centre" in t for t in titles), "with the kind in English"
+    expect(page.locator("article.card").first).to_contain_text("On the phone, say")
+    page.screenshot(path=str(tmp_path / "web-chat-english.png"), full_page=True)

@@ -66,6 +66,12 @@ class CrisisRules:
         self._hedge = re.compile("|".join(raw.get("hedges", [])) or r"(?!x)x")
         self._resolved = re.compile("|".join(raw.get("resolved", [])) or r"(?!x)x")
         self._distress = re.compile("|".join(raw.get("distress", [])) or r"(?!x)x")
+        self._doubts = re.compile("|".join(re.escape(fold_for_matching(d)) for d in raw.get("doubts", [])) or r"(?!x)x")
+
+    def doubted(self, text: str) -> bool:
+        """The message speaks of a story, a screen or an animal (`doubts`): a rule hit there is
+        asked about before it is shown as an emergency."""
+        return bool(self._doubts.search(fold_for_matching(text)))
 
     @staticmethod
     def _token_pattern(sequence: Sequence[str]) -> List[dict]:

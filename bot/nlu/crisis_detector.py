@@ -1,33 +1,60 @@
-"""The Rasa component that puts the deterministic crisis flag on every message."""
+"""The Rasa component that judges danger now, in layers.
+
+1. The rules (bot/nlu/crisis_rules.yml) are the floor: what they catch always reaches the
+   crisis lines, and they say which phrase fired. Shown at once, unless the model is all
+   but sure the words are not about danger now (「書類多すぎて死ぬ」) or the message speaks of
+   a story or an animal (the rules' `doubts`: a novel, a parrot): then the safety question
+   comes first, and anything but a clear no still gives the lines.
+2. A learned model (bot/nlu/crisis_model.py) scores every message; above its high threshold
+   the message is crisis as well, exactly as if a rule had fired.
+3. Between its low and high thresholds the message is uncertain: `safety_check` is set and
+   the dialogue asks the resident one direct safety question before anything else.
+
+Output on every message (numbers and codes only, never text): `crisis`, `crisis_categories`
+(best first), `crisis_source` ("rules" | "model" | null), `crisis_score`, `crisis_evidence`
+(what this message adds to a conversation's risk, read by CrisisPolicy), `crisis_bands`
+(the thresholds, so the policy judges a conversation on the model's own scale) and
+`safety_check`.
+"""
 from __future__ import annotations
 
-from typing import Any, Dict, List, Text
+import logging
+from typing import Any, Dict, List, Optional, Text
 
+import numpy as np
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.shared.nlu.constants import TEXT
+from rasa.nlu.tokenizers.tokenizer import Tokenizer
+from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from bot.nlu.crisis import load_crisis_rules
+from bot.nlu.concern_labels import example_metadata, labelled_crisis
+from bot.nlu.crisis import CrisisFinding, CrisisRules, load_crisis_rules
+from bot.nlu.crisis_model import CATEGORIES, CrisisModel, CrisisModelSettings
+from bot.nlu.message_features import message_features, message_vector, variant_messages
+
+logger = logging.getLogger(__name__)
 
 CRISIS = "crisis"
 CRISIS_CATEGORIES = "crisis_categories"
+CRISIS_SOURCE = "crisis_source"
+CRISIS_SCORE = "crisis_score"
+CRISIS_EVIDENCE = "crisis_evidence"
+CRISIS_BANDS = "crisis_bands"
+SAFETY_CHECK = "safety_check"
+DANGER_ENTITY = "danger"
 
 
 @DefaultV1Recipe.register(
-    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=False
+    DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
 class CrisisDetector(GraphComponent):
-    """Sets `crisis` (bool) and `crisis_categories` from the rules, never from a model.
-
-    It sits last in the pipeline so nothing after it can change the flag, and the
-    dialogue reads the flag before the intent.
-    """
+    """Sits last in the pipeline so nothing after it can change the flag; the dialogue reads
+    the flag before the intent."""
 
     @classmethod
     def required_components(cls) -> List[type]:
@@ -35,10 +62,36 @@ class CrisisDetector(GraphComponent):
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
-        return {}
+        return {
+            # False keeps the rules alone (the floor), as before the learned layer existed.
+            "learned": True,
+            "C": 4.0,
+            "folds": 5,
+            # Thresholds are set when training so that, out of fold on the training data's
+            # calm examples, about this share raise the banner and this share more are asked.
+            "target_alarm_rate": 0.03,
+            "target_question_rate": 0.06,
+            "category_floor": 0.25,
+            "word_vector_weight": 1.0,
+            # At most this share of the training data's rule-caught danger may be asked about
+            # first instead of shown at once (sets the model's `rule_doubt` threshold).
+            "rule_doubt_rate": 0.02,
+            "writing_variants": True,
+        }
 
-    def __init__(self) -> None:
-        self._rules = load_crisis_rules()
+    def __init__(
+        self,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        model: Optional[CrisisModel] = None,
+        rules: Optional[CrisisRules] = None,
+    ) -> None:
+        self._config = {**self.get_default_config(), **config}
+        self._model_storage = model_storage
+        self._resource = resource
+        self._model = model
+        self._rules = rules or load_crisis_rules()
 
     @classmethod
     def create(
@@ -48,15 +101,122 @@ class CrisisDetector(GraphComponent):
         resource: Resource,
         execution_context: ExecutionContext,
     ) -> "CrisisDetector":
-        return cls()
+        return cls(config, model_storage, resource)
+
+    # ---- training -------------------------------------------------------------------
+    def train(self, training_data: TrainingData) -> Resource:
+        if not self._config["learned"]:
+            return self._resource
+        examples = [m for m in training_data.nlu_examples if m.get(TEXT)]
+        groups = list(range(len(examples)))
+        if self._config["writing_variants"]:
+            for index, variant in variant_messages(examples):
+                variant.set("metadata", examples[index].get("metadata"))
+                examples.append(variant)
+                groups.append(index)
+        findings = [self._rules_on(m) for m in examples]
+        danger = np.array([labelled_crisis(m) for m in examples], dtype=bool)
+        categories = [self._category_label(m, f) for m, f in zip(examples, findings)]
+        features = [self._features(m, f) for m, f in zip(examples, findings)]
+        vectors = np.vstack([message_vector(m) for m in examples])
+        settings = CrisisModelSettings(
+            C=self._config["C"], folds=self._config["folds"],
+            target_alarm_rate=self._config["target_alarm_rate"],
+            target_question_rate=self._config["target_question_rate"],
+            category_floor=self._config["category_floor"],
+            word_vector_weight=self._config["word_vector_weight"],
+            rule_doubt_rate=self._config["rule_doubt_rate"],
+        )
+        rule_hits = np.array([f.is_crisis for f in findings], dtype=bool)
+        self._model = CrisisModel.fit(features, vectors, danger, categories, settings, np.array(groups), rule_hits)
+        logger.info("Crisis model: %d examples (%d danger); thresholds high %.3f, low %.3f, rule doubt %.3f",
+                    len(examples), int(danger.sum()), self._model.high, self._model.low, self._model.rule_doubt)
+        with self._model_storage.write_to(self._resource) as directory:
+            self._model.save(directory)
+        return self._resource
+
+    @staticmethod
+    def _category_label(message: Message, finding: CrisisFinding) -> Optional[str]:
+        """The trainer's `crisis_category`, else the category the rules name for the example."""
+        if not labelled_crisis(message):
+            return None
+        stated = example_metadata(message).get("crisis_category")
+        if stated in CATEGORIES:
+            return stated
+        return finding.categories[0] if finding.categories else None
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "CrisisDetector":
+        model = None
+        try:
+            with model_storage.read_from(resource) as directory:
+                if (directory / "crisis_model.json").exists():
+                    model = CrisisModel.load(directory)
+        except ValueError:
+            pass
+        if model is None and {**cls.get_default_config(), **config}["learned"]:
+            logger.warning("CrisisDetector has no learned model; the rules alone decide.")
+        return cls(config, model_storage, resource, model)
+
+    # ---- inference ------------------------------------------------------------------
+    def _rules_on(self, message: Message) -> CrisisFinding:
+        tokens = message.get(TOKENS_NAMES[TEXT]) or []
+        return self._rules.detect(message.get(TEXT) or "", [(t.text, t.lemma, t.start) for t in tokens])
+
+    @staticmethod
+    def _features(message: Message, finding: CrisisFinding, keep: bool = False) -> List[str]:
+        # Which rule families fired is a cue the model may weigh, never a veto.
+        return message_features(message, keep) + [f"rule:{code}" for code in finding.categories]
+
+    def judge(self, message: Message) -> Dict[str, Any]:
+        finding = self._rules_on(message)
+        result: Dict[str, Any] = {
+            CRISIS: finding.is_crisis,
+            CRISIS_CATEGORIES: list(finding.categories),
+            CRISIS_SOURCE: "rules" if finding.is_crisis else None,
+            CRISIS_SCORE: 1.0 if finding.is_crisis else 0.0,
+            CRISIS_EVIDENCE: 0.0,
+            CRISIS_BANDS: None,
+            SAFETY_CHECK: False,
+        }
+        text = (message.get(TEXT) or "").strip()
+        if self._model is None or not text or text.startswith("/"):
+            return result  # a button payload carries no words to judge
+        estimate = self._model.estimate(self._features(message, finding, keep=True), message_vector(message, keep=True))
+        result[CRISIS_EVIDENCE] = estimate.evidence
+        result[CRISIS_BANDS] = {"high": self._model.high, "low": self._model.low,
+                                "bias": self._model.danger_bias}
+        if finding.is_crisis:
+            if estimate.score < self._model.rule_doubt or self._rules.doubted(text):
+                result.update({CRISIS: False, CRISIS_SOURCE: None, SAFETY_CHECK: True, CRISIS_SCORE: estimate.score})
+            return result
+        result[CRISIS_SCORE] = estimate.score
+        if estimate.score >= self._model.high:
+            result.update({CRISIS: True, CRISIS_SOURCE: "model", CRISIS_CATEGORIES: list(estimate.categories)})
+        elif estimate.score >= self._model.low:
+            result.update({SAFETY_CHECK: True, CRISIS_CATEGORIES: list(estimate.categories)})
+        return result
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:
-            text = message.get(TEXT) or ""
-            tokens = message.get(TOKENS_NAMES[TEXT]) or []
-            finding = self._rules.detect(text, [(t.text, t.lemma, t.start) for t in tokens])
-            message.set(CRISIS, finding.is_crisis, add_to_output=True)
-            message.set(CRISIS_CATEGORIES, list(finding.categories), add_to_output=True)
+            result = self.judge(message)
+            for key, value in result.items():
+                message.set(key, value, add_to_output=True)
+            level = "crisis" if result[CRISIS] else "uncertain" if result[SAFETY_CHECK] else None
+            if level:
+                # Also as an entity over the whole message: test stories state it, and
+                # `rasa test` checks that the NLU really finds it.
+                text = message.get(TEXT) or ""
+                entity = {"entity": DANGER_ENTITY, "value": level, "start": 0, "end": len(text),
+                          "confidence": 1.0, "extractor": self.__class__.__name__}
+                message.set(ENTITIES, (message.get(ENTITIES) or []) + [entity], add_to_output=True)
         return messages
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:

@@ -57,16 +57,20 @@ class JapaneseTokenizer(Tokenizer):
         return cls(config)
 
     def tokenize(self, message: Message, attribute: Text) -> List[Token]:
-        text = message.get(attribute) or ""
-        tokens = [
-            Token(m.text, m.start, m.end, data={"pos": m.pos, "norm": m.norm}, lemma=m.lemma)
-            for m in analyze(text)
-            if m.pos not in _DROPPED_POS and not set(m.norm) <= _PUNCTUATION
-        ]
-        if not tokens and text.strip():
-            # Rasa's featurizers need at least one token: keep the whole text, as
-            # WhitespaceTokenizer does for a message that is only symbols.
-            stripped = text.strip()
-            start = text.index(stripped)
-            tokens = [Token(stripped, start, start + len(stripped))]
-        return self._apply_token_pattern(tokens)
+        return self._apply_token_pattern(japanese_tokens(message.get(attribute) or ""))
+
+
+def japanese_tokens(text: str) -> List[Token]:
+    """The tokens of `text` as the pipeline sees them (also for rewritten training examples)."""
+    tokens = [
+        Token(m.text, m.start, m.end, data={"pos": m.pos, "norm": m.norm}, lemma=m.lemma)
+        for m in analyze(text)
+        if m.pos not in _DROPPED_POS and not set(m.norm) <= _PUNCTUATION
+    ]
+    if not tokens and text.strip():
+        # Rasa's featurizers need at least one token: keep the whole text, as
+        # WhitespaceTokenizer does for a message that is only symbols.
+        stripped = text.strip()
+        start = text.index(stripped)
+        tokens = [Token(stripped, start, start + len(stripped))]
+    return tokens

@@ -11,7 +11,9 @@ from typing import List
 
 import fugashi
 
-from bot.nlu.normalize import is_mostly_katakana, katakana_to_hiragana, normalize
+from bot.nlu.normalize import NormalizedText, is_mostly_katakana, katakana_to_hiragana, normalize
+from bot.nlu.language import is_romaji
+from bot.nlu.romaji import to_kana
 
 
 @dataclass(frozen=True)
@@ -25,6 +27,7 @@ class Morpheme:
     pos: str
     pos_detail: str
     norm: str  # the normalised surface: NFKC, as analysed
+    reading: str = ""  # hiragana as the dictionary reads it (ハハ → はは); the surface if unknown
 
     @property
     def is_person_name(self) -> bool:
@@ -42,6 +45,8 @@ def analyze(original: str) -> List[Morpheme]:
     if not original or not original.strip():
         return []
     normalized = normalize(original)
+    if is_romaji(normalized.text):
+        normalized = _compose(normalized, to_kana(normalized.text))
     analysed_text = normalized.text
     if is_mostly_katakana(analysed_text):
         analysed_text = katakana_to_hiragana(analysed_text)
@@ -67,6 +72,7 @@ def analyze(original: str) -> List[Morpheme]:
                 pos=features.pos1 or "",
                 pos_detail=features.pos3 if features.pos2 == "固有名詞" else (features.pos2 or ""),
                 norm=normalized.text[found:cursor],
+                reading=_reading(features, surface),
             )
         )
     return morphemes
@@ -79,3 +85,17 @@ def _dictionary_form(lemma: str | None, surface: str) -> str:
     if "-" in lemma and not lemma.startswith("-"):
         lemma = lemma.split("-", 1)[0]
     return lemma
+
+
+def _compose(outer: NormalizedText, inner: NormalizedText) -> NormalizedText:
+    """`inner` was made from `outer.text`: map its offsets through to `outer.original`."""
+    starts = [outer.starts[s] if s < len(outer.starts) else len(outer.original) for s in inner.starts]
+    ends = [outer.ends[e - 1] if 0 < e <= len(outer.ends) else len(outer.original) for e in inner.ends]
+    return NormalizedText(outer.original, inner.text, starts, ends)
+
+
+def _reading(features, surface: str) -> str:
+    kana = getattr(features, "kana", None)
+    if not kana or kana == "*":
+        return katakana_to_hiragana(surface)
+    return katakana_to_hiragana(kana)

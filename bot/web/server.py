@@ -6,6 +6,7 @@ to face the internet. No CDN, no tracker: every byte the page loads comes from h
 from __future__ import annotations
 
 import argparse
+import html
 import json
 import logging
 import uuid
@@ -33,7 +34,6 @@ SECURITY_HEADERS = {
 }
 SORRY = "ごめんなさい。いま うまく こたえられません。すこし まってから もういちど かいてください。"
 TOO_LONG = f"ごめんなさい。文章が長すぎて受け取れませんでした。{MAX_MESSAGE_CHARS}文字くらいまでに分けて送ってください。"
-NATIONAL_FALLBACK = "よりそいホットライン（0120-279-338、24時間・無料）"
 
 
 def static_fallback(code: Optional[str]) -> Dict[str, str]:
@@ -43,7 +43,8 @@ def static_fallback(code: Optional[str]) -> Dict[str, str]:
     if department and department.phone:
         contact = f"{municipality.name}の{department.name}（{department.phone}）"
     else:
-        contact = NATIONAL_FALLBACK
+        line = current_directory().by_id["yorisoi"]
+        contact = f"{line.name}（{line.phone}、{line.hours}）"
     return {"text": f"{SORRY}\nいそぐときは {contact} に でんわで そうだん してください。"}
 
 logger = logging.getLogger(__name__)
@@ -56,8 +57,31 @@ async def security_headers(request: web.Request, handler):
     return response
 
 
-async def index(request: web.Request) -> web.FileResponse:
-    return web.FileResponse(STATIC_DIR / "index.html")
+# The page's permanent helplines (every state) and its crisis banner, from the directory:
+# one home for every number (knowledge/national_crisis_lines.yml).
+HELPLINE_IDS = ("police_110", "fire_ambulance_119", "yorisoi", "inochi_free_dial", "kokoro_unified",
+                "child_abuse_189", "dv_plus", "child_sos_24h")
+BANNER_LINES = (("命の危険・暴力", "police_110"), ("急病・けが", "fire_ambulance_119"), ("つらい気持ち", "yorisoi"))
+
+
+def _line_item(window, label: Optional[str] = None) -> str:
+    number = html.escape(window.phone)
+    href = html.escape("tel:" + window.phone.replace("-", ""))
+    hours = f"（{html.escape(window.hours)}）" if window.hours and window.hours_verified else ""
+    prefix = f"{html.escape(label)}：" if label else ""
+    return f'      <li>{prefix}<a href="{href}">{html.escape(window.name)} {number}</a>{hours}</li>'
+
+
+def render_index() -> str:
+    lines = current_directory().by_id
+    page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
+    helplines = "\n".join(_line_item(lines[i]) for i in HELPLINE_IDS if i in lines)
+    banner = "\n".join(_line_item(lines[i], label) for label, i in BANNER_LINES if i in lines)
+    return page.replace("<!--HELPLINES-->", helplines).replace("<!--CRISIS_BANNER-->", banner)
+
+
+async def index(request: web.Request) -> web.Response:
+    return web.Response(text=render_index(), content_type="text/html", charset="utf-8")
 
 
 async def municipalities(request: web.Request) -> web.Response:

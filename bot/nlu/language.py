@@ -1,0 +1,42 @@
+"""Which language a resident wrote in: Japanese (any script, rōmaji included) or English.
+
+Counting letters is enough to tell them apart and costs nothing: Japanese residents write
+kana or kanji, or rōmaji whose words all spell Japanese syllables; English does neither.
+A further language is a new code here plus its texts file and training examples.
+"""
+from __future__ import annotations
+
+import unicodedata
+
+from bot.nlu.romaji import romaji_share
+
+JAPANESE = "ja"
+ENGLISH = "en"
+SUPPORTED = (JAPANESE, ENGLISH)
+# Below this share of rōmaji words a Latin-letter message is English.
+_ROMAJI_SHARE = 0.85
+
+
+def detect_language(text: str) -> str:
+    """'en' when Latin letters clearly outnumber Japanese ones and the words are not rōmaji."""
+    japanese, latin = _letter_counts(text)
+    if latin < 4 or latin <= 2 * japanese:
+        return JAPANESE
+    return JAPANESE if romaji_share(text) >= _ROMAJI_SHARE else ENGLISH
+
+
+def is_romaji(text: str) -> bool:
+    """Japanese typed in Latin letters (to be read back into kana before analysis)."""
+    japanese, latin = _letter_counts(text)
+    return latin >= 4 and latin > 2 * japanese and romaji_share(text) >= _ROMAJI_SHARE
+
+
+def _letter_counts(text: str) -> tuple:
+    japanese = latin = 0
+    for char in unicodedata.normalize("NFKC", text or ""):
+        code = ord(char)
+        if 0x3041 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0xFF66 <= code <= 0xFF9D:
+            japanese += 1
+        elif char.isascii() and char.isalpha():
+            latin += 1
+    return japanese, latin

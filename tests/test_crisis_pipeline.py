@@ -1,0 +1,133 @@
+"""Crisis in layers, through the trained pipeline residents hit (tokenizer → … → CrisisDetector).
+
+Floors on the frozen unseen set (bench/data/unseen_2026-11, written by people who saw neither
+rules nor data) sit just under the figures measured when it was built (BENCHMARKS.md), so a
+change that loses people in danger fails here.
+"""
+import json
+
+import numpy as np
+import pytest
+from sklearn.feature_extraction.text import TfidfVectorizer
+
+from bot.nlu.crisis import detect_crisis
+from bot.nlu.crisis_model import CrisisModel, CrisisModelSettings
+from bot.paths import PROJECT_ROOT
+
+UNSEEN = PROJECT_ROOT / "bench" / "data" / "unseen_2026-11"
+DANGER = ("A_danger_suicide", "B_danger_violence_child", "C_danger_medical")
+CALM = ("D1_lookalikes", "D2_hard_negatives", "E_styles_kana", "F_styles_dialect",
+        "G_styles_long_keigo_english", "H_out_of_scope")
+
+# Measured on 2026-11-29 with `bench.unseen_report --set 2026-11` (0.958 reached, 0.858 directly,
+# banner 0.035, question 0.064); floors a little under, ceilings a little over.
+FLOOR_REACHED = 0.94
+FLOOR_DIRECT = 0.84
+CEILING_BANNER = 0.045
+CEILING_QUESTION = 0.08
+
+
+def frozen(names):
+    return [json.loads(line) for name in names
+            for line in (UNSEEN / f"{name}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+@pytest.fixture(scope="module")
+def unseen_parses(parse):
+    danger = [parse(case["text"]) for case in frozen(DANGER)]
+    calm = [parse(case["text"]) for case in frozen(CALM)]
+    return danger, calm
+
+
+def test_people_in_danger_reach_the_lines_on_messages_nobody_here_wrote(unseen_parses):
+    danger, _ = unseen_parses
+    direct = sum(p["crisis"] for p in danger) / len(danger)
+    reached = sum(p["crisis"] or p["safety_check"] for p in danger) / len(danger)
+    assert reached >= FLOOR_REACHED, f"reached {reached:.3f}"
+    assert direct >= FLOOR_DIRECT, f"directly {direct:.3f}"
+
+
+def test_calm_messages_rarely_raise_the_banner_or_the_question(unseen_parses):
+    _, calm = unseen_parses
+    banner = sum(p["crisis"] for p in calm) / len(calm)
+    question = sum(p["safety_check"] and not p["crisis"] for p in calm) / len(calm)
+    assert banner <= CEILING_BANNER, f"banner {banner:.3f}"
+    assert question <= CEILING_QUESTION, f"question {question:.3f}"
+
+
+@pytest.mark.parametrize("text", [
+    "もう明日は来ないと思う。ロープも買ってある",
+    "My boyfriend is hitting me right now",
+    "母の首に手をかけてしまった。いまも手が震えている",
+    "妊娠8か月です。お腹が痛くて出血が止まりません。家に一人です",
+    "I took all my sleeping pills about an hour ago",
+])
+def test_the_misses_named_in_issue_8_now_reach_the_lines(parse, text):
+    result = parse(text)
+    assert result["crisis"] or result["safety_check"], text
+
+
+@pytest.mark.parametrize("text", [
+    "小説を書いています。主人公が「今夜で終わりにする」と言う場面の言い回しに悩んでいます",
+    "介護の書類多すぎて死ぬ",
+    "インコが息をしていない。もう冷たくなっていて、ペットの火葬はどこに頼めばいいですか",
+    "10年前に自殺未遂をしました。今は通院して落ち着いています",
+])
+def test_look_alikes_do_not_raise_the_banner(parse, text):
+    assert not parse(text)["crisis"], text
+
+
+@pytest.mark.parametrize("text", [
+    "もう死にたい", "夫に包丁を向けられています", "隣の家の子どもがベランダに出されたまま泣き叫んでいる",
+    "母が倒れて意識がない", "ｼﾆﾀｲ",
+])
+def test_the_rules_are_a_floor_the_model_never_lowers(parse, text):
+    assert detect_crisis(text).is_crisis
+    result = parse(text)
+    assert result["crisis"] and result["crisis_source"] == "rules"
+    assert {"entity": "danger", "value": "crisis"}.items() <= next(
+        e for e in result["entities"] if e["entity"] == "danger").items()
+
+
+def test_the_category_picks_the_lines_that_fit(parse):
+    assert parse("父が急に倒れて、呼んでも返事をしません")["crisis_categories"][0] == "medical_emergency"
+    assert parse("夫に包丁を向けられています")["crisis_categories"][0] == "violence_now"
+
+
+def test_english_is_recognised_and_judged(parse):
+    result = parse("I have been thinking that everyone would be better off without me. I bought rope today.")
+    assert result["language"] == "en"
+    assert result["crisis"] or result["safety_check"]
+
+
+def test_a_thresholds_and_parity_check_of_the_crisis_model():
+    """The model's own TF-IDF equals scikit-learn's, and its thresholds are ordered."""
+    rng = np.random.default_rng(3)
+    words = [f"w{i}" for i in range(40)]
+    features = [list(rng.choice(words, size=8)) for _ in range(200)]
+    danger = np.array([("w1" in f) or ("w2" in f and "w3" in f) for f in features])
+    categories = ["suicide_self_harm" if d and "w1" in f else "violence_now" if d else None
+                  for f, d in zip(features, danger)]
+    vectors = np.zeros((200, 4), dtype=np.float32)
+    model = CrisisModel.fit(features, vectors, danger, categories,
+                            CrisisModelSettings(folds=3, word_vector_weight=0.0))
+    assert 0.0 < model.low <= model.high < 1.0
+    reference = TfidfVectorizer(analyzer=lambda f: f, sublinear_tf=True).fit(features)
+    row = reference.transform([features[0]]).toarray()[0]
+    columns, values = model._tfidf(features[0])
+    mine = np.zeros_like(row)
+    mine[columns] = values
+    assert np.allclose(mine, row, atol=1e-6)
+    assert model.estimate(["w1", "w5"], np.zeros(4)).score > model.estimate(["w7", "w9"], np.zeros(4)).score
+
+
+def test_the_crisis_model_survives_a_save_and_load_without_pickle(tmp_path):
+    features = [["a", "b"], ["a", "c"], ["d", "e"], ["d", "f"], ["a", "f"], ["e", "c"]] * 5
+    danger = np.array([True, True, False, False, True, False] * 5)
+    model = CrisisModel.fit(features, np.zeros((30, 2)), danger,
+                            ["suicide_self_harm" if d else None for d in danger],
+                            CrisisModelSettings(folds=2, word_vector_weight=0.0))
+    model.save(tmp_path)
+    loaded = CrisisModel.load(tmp_path)
+    assert loaded.estimate(["a", "b"], np.zeros(2)) == model.estimate(["a", "b"], np.zeros(2))
+    assert (loaded.high, loaded.low) == (model.high, model.low)
