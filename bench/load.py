@@ -25,6 +25,7 @@ import aiohttp
 
 from bench.benchmarks_file import replace_section
 from bot.demand import DemandLog
+from bot.texts import say
 from ops.stack import Stack
 
 SCRIPT: List[Tuple[str, str]] = [
@@ -39,7 +40,7 @@ SCRIPT: List[Tuple[str, str]] = [
     ("はい", "any"),
     ("さようなら", "any"),
 ]
-OUT_OF_SCOPE_MARK = "そうだんまどぐちを あんないします"
+OUT_OF_SCOPE_MARK = say("out_of_scope")
 
 
 @dataclass
@@ -59,6 +60,8 @@ def events_seen(messages: List[dict]) -> List[tuple]:
         return [("crisis" if referral["crisis"] else "referred", tuple(sorted(referral["domains"])))]
     if any(c.get("type") == "handoff" for c in custom):
         return [("handoff", ())]
+    if any(c.get("type") == "safety_check" for c in custom):
+        return []  # the safety question is asked before a concern is counted
     if any(m.get("buttons") for m in messages):
         return [("clarified", ())]
     if any(OUT_OF_SCOPE_MARK in m.get("text", "") for m in messages):

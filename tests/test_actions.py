@@ -70,7 +70,7 @@ async def test_danger_comes_first_even_before_asking_where_the_resident_lives(de
     tracker = make_tracker("もう消えたい。今夜終わりにする", domains=["mental_health"], crisis=True,
                            crisis_categories=["suicide_self_harm"])
     sent, slots = await run(ActionReferConcern(), tracker)
-    assert "0120-279-338" in sent[0]["text"], "a national crisis line is in the very first answer"
+    assert current_directory().by_id["yorisoi"].phone in sent[0]["text"], "a national line in the very first answer"
     assert sent[0]["custom"]["crisis"] is True
     assert sent[-1]["text"] == say("ask_municipality_after_crisis")
     assert slots["pending_domains"] == ["mental_health"] and slots["asked_municipality"] is True

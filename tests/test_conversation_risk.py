@@ -4,9 +4,10 @@ from bot.dialogue.conversation_risk import CALM, CRISIS, UNCERTAIN, Turn, judge,
 BANDS = {"high": 0.8, "low": 0.4, "bias": -2.0}
 
 
-def turn(text, evidence=0.0, crisis=False, safety_check=False, categories=()):
+def turn(text, evidence=0.0, crisis=False, safety_check=False, categories=(), intent=("describe_concern", 0.9)):
     return Turn(text, {"crisis": crisis, "safety_check": safety_check, "crisis_evidence": evidence,
-                       "crisis_bands": BANDS, "crisis_categories": list(categories), "entities": []})
+                       "crisis_bands": BANDS, "crisis_categories": list(categories), "entities": [],
+                       "intent": {"name": intent[0], "confidence": intent[1]}})
 
 
 def test_despair_told_earlier_gates_a_means_named_now():
@@ -46,3 +47,11 @@ def test_the_session_restarts_the_count():
               {"event": "session_started"},
               {"event": "user", "text": "こんにちは", "parse_data": {}}]
     assert [t.text for t in session_turns(events)] == ["こんにちは"]
+
+
+def test_a_question_about_opening_hours_after_a_worry_is_not_a_new_warning():
+    worry = turn("借金が返せなくて生活が苦しい", evidence=1.0)
+    hours = turn("何時まで開いてますか", evidence=2.0, intent=("ask_contact_hours", 0.99))
+    assert judge([worry, hours]).level == CALM
+    unsure_words = turn("何時まで開いてますか", evidence=2.0, intent=("ask_contact_hours", 0.5))
+    assert judge([worry, unsure_words]).level == UNCERTAIN  # sigmoid(-2 + 2 + 0.5) = 0.62

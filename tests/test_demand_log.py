@@ -8,9 +8,10 @@ from sqlalchemy import Boolean, DateTime, Enum, Integer, String
 from bot.demand import DemandLog
 from bot.demand.event import Channel, ConfidenceBand, DemandEvent, Outcome
 from bot.demand.schema import metadata
+from bot.texts import say
 from tests.live_servers import LiveBot
 
-OUT_OF_SCOPE_MARK = "そうだんまどぐちを あんないします"
+OUT_OF_SCOPE_MARK = say("out_of_scope")
 
 # Twenty conversations: (municipality metadata or None, messages in order).
 CONVERSATIONS = [
@@ -22,7 +23,7 @@ CONVERSATIONS = [
     ("kushiro", ["障害者手帳の申請について知りたい"]),
     ("kamogawa", ["人と話したいです"]),
     ("tochigi", ["相談員さんと電話で話したい"]),
-    ("eniwa", ["Hello, can you help me?"]),
+    ("eniwa", ["Hello", "I lost my job and cannot pay my rent this month"]),
     ("yonago", ["今日の天気はどうですか"]),
     ("kamakura", ["ピザを注文したい"]),
     ("eniwa", ["ちょっと困ってて", '/describe_concern{"chosen_domain":"poverty"}']),
@@ -50,6 +51,8 @@ def expected_events(replies, municipality):
         elif any(c.get("type") == "handoff" for c in custom):
             handoff = next(c for c in custom if c.get("type") == "handoff")
             events.append(("handoff", handoff["municipality"], (), tuple(w["id"] for w in handoff["windows"])))
+        elif any(c.get("type") == "safety_check" for c in custom):
+            continue  # the safety question is asked before a concern is counted
         elif any(m.get("buttons") for m in messages):
             events.append(("clarified", municipality, (), ()))
         elif any(OUT_OF_SCOPE_MARK in m.get("text", "") for m in messages):

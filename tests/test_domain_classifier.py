@@ -53,6 +53,8 @@ def test_predicts_a_combination_no_example_had(tmp_path):
 
 
 def test_the_configured_threshold_reaches_prediction(tmp_path):
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
     scores = _train(tmp_path / "a", TINY, {"threshold": 0.3})("認知症の母がいて、借金も返せない").get("domain_scores")
     between = [code for code, score in scores.items() if 0.3 <= score < 0.99]
     strict = _train(tmp_path / "b", TINY, {"threshold": 0.99})("認知症の母がいて、借金も返せない")

@@ -5,7 +5,7 @@ import pytest
 from bot.knowledge import current_directory
 from bot.nlu.concern_labels import load_labelled_examples
 from bot.paths import NLU_EVAL_DIR
-from bot.routing import GENERAL_KINDS, route_concern
+from bot.routing import GENERAL_KINDS, Reason, route_concern
 from bot.taxonomy import load_taxonomy
 
 DIRECTORY = current_directory()
@@ -46,7 +46,7 @@ def test_8050_in_eniwa_gets_community_care_and_the_coordinator():
     assert kinds[0] == "community_care"
     assert "coordination" in kinds
     coordinator = next(r for r in referral.windows if r.window.kind == "coordination")
-    assert "重なって" in coordinator.reason
+    assert coordinator.reason == Reason.COORDINATION
 
 
 @pytest.mark.parametrize("category, first", [

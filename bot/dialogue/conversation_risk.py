@@ -23,6 +23,7 @@ from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
 from bot.nlu.crisis import load_crisis_rules
+from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS
 
 RECENT_TURNS = 3
 EARLIER_WEIGHT = 0.5
@@ -69,11 +70,17 @@ def judge(turns: Sequence[Turn]) -> Risk:
         categories = _categories(recent)
         if conversation >= bands["high"]:
             return Risk(CRISIS, categories, "conversation")
-        if conversation >= bands["low"] or latest.get("safety_check"):
+        if latest.get("safety_check") or (conversation >= bands["low"] and not _plain_dialogue_act(latest)):
             return Risk(UNCERTAIN, categories, "conversation" if not latest.get("safety_check") else "model")
     if latest.get("safety_check") or _danger_entity(latest) == UNCERTAIN:
         return Risk(UNCERTAIN, tuple(latest.get("crisis_categories") or ()) or ("suicide_self_harm",), "model")
     return Risk(CALM)
+
+
+def _plain_dialogue_act(parse: Dict[str, Any]) -> bool:
+    """「何時まで開いてますか」 after a worry is a question about hours, not a new warning."""
+    intent = parse.get("intent") or {}
+    return intent.get("name") in PLAIN_DIALOGUE_ACTS and float(intent.get("confidence") or 0.0) >= PLAIN_ACT_CONFIDENCE
 
 
 def _danger_entity(parse: Dict[str, Any]) -> Optional[str]:

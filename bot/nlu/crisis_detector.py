@@ -28,13 +28,14 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.concern_labels import example_metadata, labelled_crisis
 from bot.nlu.crisis import CrisisFinding, CrisisRules, load_crisis_rules
 from bot.nlu.crisis_model import CATEGORIES, CrisisModel, CrisisModelSettings
+from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS
 from bot.nlu.message_features import message_features, message_vector, variant_messages
 
 logger = logging.getLogger(__name__)
@@ -77,6 +78,8 @@ class CrisisDetector(GraphComponent):
             # first instead of shown at once (sets the model's `rule_doubt` threshold).
             "rule_doubt_rate": 0.02,
             "writing_variants": True,
+            "no_question_intents": list(PLAIN_DIALOGUE_ACTS),
+            "no_question_confidence": PLAIN_ACT_CONFIDENCE,
         }
 
     def __init__(
@@ -194,15 +197,24 @@ class CrisisDetector(GraphComponent):
         result[CRISIS_BANDS] = {"high": self._model.high, "low": self._model.low,
                                 "bias": self._model.danger_bias}
         if finding.is_crisis:
-            if estimate.score < self._model.rule_doubt or self._rules.doubted(text):
+            model_doubts = estimate.score < self._model.rule_doubt and not self._rules.plainly_stated(text)
+            if model_doubts or self._rules.doubted(text):
                 result.update({CRISIS: False, CRISIS_SOURCE: None, SAFETY_CHECK: True, CRISIS_SCORE: estimate.score})
             return result
         result[CRISIS_SCORE] = estimate.score
         if estimate.score >= self._model.high:
             result.update({CRISIS: True, CRISIS_SOURCE: "model", CRISIS_CATEGORIES: list(estimate.categories)})
-        elif estimate.score >= self._model.low:
+        elif estimate.score >= self._model.low and not self._plain_dialogue_act(message):
             result.update({SAFETY_CHECK: True, CRISIS_CATEGORIES: list(estimate.categories)})
         return result
+
+    def _plain_dialogue_act(self, message: Message) -> bool:
+        """「何時まで開いてますか」 or 「ありがとう」 read with confidence: short words score in the
+        uncertain band for want of evidence either way, and are not asked about (a rule hit or a
+        high score still shows the lines, whatever the intent)."""
+        intent = message.get(INTENT) or {}
+        return (intent.get("name") in self._config["no_question_intents"]
+                and float(intent.get("confidence") or 0.0) >= self._config["no_question_confidence"])
 
     def process(self, messages: List[Message]) -> List[Message]:
         for message in messages:

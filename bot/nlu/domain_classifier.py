@@ -27,6 +27,7 @@ from sklearn.model_selection import GroupKFold
 
 from bot.nlu.message_features import message_features, message_vector, tfidf_row, variant_messages
 from bot.nlu.concern_labels import labelled_domains
+from bot.nlu.dialogue_acts import SOCIAL_ACTS
 from bot.nlu.language import JAPANESE, detect_language
 from bot.taxonomy import load_taxonomy
 
@@ -34,7 +35,6 @@ logger = logging.getLogger(__name__)
 
 DOMAINS = "domains"
 OUT_OF_SCOPE = "out_of_scope"
-SOCIAL_ACTS = ("greet", "goodbye", "thanks", "affirm", "bot_challenge")
 DOMAIN_SCORES = "domain_scores"
 
 
@@ -271,13 +271,9 @@ class DomainClassifier(GraphComponent):
         for message in messages:
             scores = self.scores(message)
             outside = scores.pop(OUT_OF_SCOPE, 0.0)
-            if outside >= self._config["out_of_scope_threshold"] and self._intent_name(message) in (
-                    "describe_concern", "nlu_fallback"):
-                message.set(INTENT, {"name": OUT_OF_SCOPE, "confidence": outside}, add_to_output=True)
             top = max(scores.values(), default=0.0)
-            if top >= self._config["concern_over_social_act"] and self._intent_name(message) in SOCIAL_ACTS:
-                message.set(INTENT, {"name": "describe_concern", "confidence": top}, add_to_output=True)
             threshold, share = self._thresholds_for(message.get(TEXT) or "")
+            self._settle_intent(message, outside, top, threshold)
             chosen = sorted(
                 (code for code, score in scores.items() if score >= threshold and score >= share * top),
                 key=lambda code: -scores[code],
@@ -290,6 +286,21 @@ class DomainClassifier(GraphComponent):
             message.set(DOMAIN_SCORES, scores, add_to_output=True)
             message.set(DOMAINS, chosen, add_to_output=True)
         return messages
+
+    def _settle_intent(self, message: Message, outside: float, top: float, threshold: float) -> None:
+        """Concern or not, where the intent classifier and the domain scores disagree.
+
+        Out of scope only when this component's own out-of-scope score says so (it was trained
+        against every concern); a concern when a domain is clearly named, even if the intent
+        classifier leaned towards out of scope or read a short worry as a social act."""
+        intent = self._intent_name(message)
+        if outside >= self._config["out_of_scope_threshold"] and intent in ("describe_concern", "nlu_fallback", OUT_OF_SCOPE):
+            message.set(INTENT, {"name": OUT_OF_SCOPE, "confidence": max(outside, _confidence(message))},
+                        add_to_output=True)
+        elif intent == OUT_OF_SCOPE and top >= threshold:
+            message.set(INTENT, {"name": "describe_concern", "confidence": top}, add_to_output=True)
+        elif intent in SOCIAL_ACTS and top >= self._config["concern_over_social_act"]:
+            message.set(INTENT, {"name": "describe_concern", "confidence": top}, add_to_output=True)
 
     def _thresholds_for(self, text: str) -> List[float]:
         if "*" in self._thresholds:
@@ -306,6 +317,10 @@ class DomainClassifier(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+def _confidence(message: Message) -> float:
+    return float((message.get(INTENT) or {}).get("confidence") or 0.0)
 
 
 def _labelled_like(original: Message, variant: Message) -> Message:

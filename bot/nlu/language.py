@@ -6,6 +6,7 @@ A further language is a new code here plus its texts file and training examples.
 """
 from __future__ import annotations
 
+import re
 import unicodedata
 
 from bot.nlu.romaji import romaji_share
@@ -31,9 +32,13 @@ def is_romaji(text: str) -> bool:
     return latin >= 4 and latin > 2 * japanese and romaji_share(text) >= _ROMAJI_SHARE
 
 
+# Markup and code are not a language: <script>alert('x')</script> is not English.
+_NOT_WORDS = re.compile(r"<[^>]*>|\S*[(){}\[\];=<>\\]\S*")
+
+
 def _letter_counts(text: str) -> tuple:
     japanese = latin = 0
-    for char in unicodedata.normalize("NFKC", text or ""):
+    for char in unicodedata.normalize("NFKC", _NOT_WORDS.sub(" ", text or "")):
         code = ord(char)
         if 0x3041 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0xFF66 <= code <= 0xFF9D:
             japanese += 1
