@@ -88,7 +88,9 @@ def conversation_outcome(conversation: dict, predictions: Dict[str, dict]) -> st
     turns: List[Turn] = []
     outcome = "none"
     for number, text in enumerate(conversation["turns"], start=1):
-        parse = predictions[f"{conversation['id']}#{number}"]
+        row = predictions[f"{conversation['id']}#{number}"]
+        # bot.evaluate prints the intent's name and confidence apart; the parse data nests them.
+        parse = {**row, "intent": {"name": row["intent"], "confidence": row.get("intent_confidence") or 0.0}}
         turns.append(Turn(text, parse))
         level = judge(turns).level
         if level == CRISIS:

@@ -40,6 +40,7 @@ def case_result(case: Dict[str, Any], parse: Dict[str, Any], municipality: Optio
     result = {
         "id": case["id"],
         "intent": (parse.get("intent") or {}).get("name"),
+        "intent_confidence": (parse.get("intent") or {}).get("confidence"),
         "domains": parse.get("domains", []),
         "domain_scores": parse.get("domain_scores", {}),
         "crisis": bool(parse.get("crisis", False)),

@@ -18,11 +18,12 @@ action) and the actions (to word the answer) call the same function on the same 
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from bot.nlu.crisis import load_crisis_rules
+from bot.nlu.crisis import CrisisFinding, load_crisis_rules
 from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS
 
 RECENT_TURNS = 3
@@ -92,16 +93,21 @@ def _rules_over(recent: List[Turn]) -> Optional[Risk]:
     """Crisis when the rules fire on the recent messages joined but not without the newest."""
     if not recent[-1].text or recent[-1].text.startswith("/"):
         return None  # a button press adds no words
-    rules = load_crisis_rules()
     texts = [t.text for t in recent if t.text and not t.text.startswith("/")]
-    if len(texts) < 2 or rules.detect(texts[-1]).is_crisis:
+    if len(texts) < 2 or _rules_on(texts[-1]).is_crisis:
         return None  # the newest message alone is judged as it was (the model may doubt it)
-    together = rules.detect("。".join(texts))
+    together = _rules_on("。".join(texts))
     if not together.is_crisis:
         return None
-    before = rules.detect("。".join(texts[:-1]))
+    before = _rules_on("。".join(texts[:-1]))
     new = tuple(c for c in together.categories if c not in before.categories)
     return Risk(CRISIS, new, "conversation") if new else None
+
+
+@functools.lru_cache(maxsize=512)
+def _rules_on(text: str) -> CrisisFinding:
+    # The policy and the action judge the same recent messages on every turn: read them once.
+    return load_crisis_rules().detect(text)
 
 
 def _conversation_score(recent: List[Turn]) -> Optional[float]:
