@@ -47,6 +47,23 @@ def test_people_in_danger_reach_the_lines_on_messages_nobody_here_wrote(unseen_p
     assert direct >= FLOOR_DIRECT, f"directly {direct:.3f}"
 
 
+def test_danger_told_at_the_end_of_a_conversation_is_reached(parse):
+    """The frozen conversations, each turn through the pipeline, judged by the function CrisisPolicy
+    uses (measured: 35/35 reached; 8 of 25 calm controls raised a banner at some turn)."""
+    from bot.dialogue.conversation_risk import CALM, CRISIS, Turn, judge
+
+    reached, calm_banners = [], []
+    for case in frozen(("H_conversations",)):
+        turns, levels = [], []
+        for text in case["turns"]:
+            turns.append(Turn(text, parse(text)))
+            levels.append(judge(turns).level)
+        (reached if case["danger_now"] else calm_banners).append(
+            any(level != CALM for level in levels) if case["danger_now"] else CRISIS in levels)
+    assert sum(reached) / len(reached) >= 0.94, f"{sum(reached)}/{len(reached)} reached"
+    assert sum(calm_banners) / len(calm_banners) <= 0.40, f"{sum(calm_banners)}/{len(calm_banners)} calm with a banner"
+
+
 def test_calm_messages_rarely_raise_the_banner_or_the_question(unseen_parses):
     _, calm = unseen_parses
     banner = sum(p["crisis"] for p in calm) / len(calm)
