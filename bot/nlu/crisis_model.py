@@ -31,7 +31,7 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import StratifiedKFold
 
-from bot.nlu.message_features import tfidf_row
+from bot.nlu.tfidf import tfidf_row
 
 CATEGORIES = ("suicide_self_harm", "violence_now", "child_danger", "medical_emergency")
 

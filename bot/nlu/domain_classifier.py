@@ -25,7 +25,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from bot.nlu.message_features import message_features, message_vector, tfidf_row, variant_messages
+from bot.nlu.message_features import message_features, message_vector, variant_messages
+from bot.nlu.tfidf import tfidf_row
 from bot.nlu.concern_labels import labelled_domains
 from bot.nlu.dialogue_acts import SOCIAL_ACTS
 from bot.nlu.language import JAPANESE, detect_language
