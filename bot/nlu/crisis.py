@@ -22,6 +22,10 @@ from bot.nlu.normalize import fold_for_matching
 RULES_PATH = Path(__file__).with_name("crisis_rules.yml")
 _SENTENCE_END = re.compile(r"[。．.!！?？\n]+")
 _GAP = "*"
+# Negations and hedges read only the words right after a match (the longest is about 30
+# characters); a fixed window keeps each check constant-time in a long unpunctuated text.
+_FOLLOWING = 40
+_FOLLOWING_WORDS = 16
 
 
 @dataclass(frozen=True)
@@ -126,7 +130,7 @@ class CrisisRules:
             patterns += [(p, False) for p in category.unhedged]
             for pattern, hedgeable in patterns:
                 for match in pattern.finditer(masked):
-                    following = masked[match.end():]
+                    following = masked[match.end():match.end() + _FOLLOWING]
                     if not self._negation.match(following):
                         hits.append((category.code, match.group(), following, hedgeable))
                         break
@@ -140,10 +144,13 @@ class CrisisRules:
         for token, (_, lemma) in zip(doc, lemmas):
             token.norm_ = fold_for_matching(lemma) or token.text
         hits = []
+        unmasked: Dict[str, bool] = {}  # a span not hidden by an idiom, searched once per sentence
         for match_id, start, end in self._matcher(doc):
             span = "".join(surfaces[start:end])
-            following = "".join(surfaces[end:])
-            if span in masked and not self._negation.match(following):
+            following = "".join(surfaces[end:end + _FOLLOWING_WORDS])
+            if span not in unmasked:
+                unmasked[span] = span in masked
+            if unmasked[span] and not self._negation.match(following):
                 hits.append((self._vocab.strings[match_id], span, following, True))
         return hits
 
@@ -151,14 +158,23 @@ class CrisisRules:
 def _sentences(
     text: str, words: Sequence[Tuple[str, str, int]]
 ) -> List[Tuple[str, List[Tuple[str, str]]]]:
-    """Split text and its words into sentences, so vetoes and negations stay local."""
+    """Split text and its words into sentences, so vetoes and negations stay local.
+
+    One pass over both (words come in text order): linear in the text, however many sentences."""
     sentences: List[Tuple[str, List[Tuple[str, str]]]] = []
+    ordered = sorted(words, key=lambda word: word[2])
+    next_word = 0
     position = 0
     for boundary in list(_SENTENCE_END.finditer(text)) + [None]:
         end = boundary.start() if boundary else len(text)
+        inside: List[Tuple[str, str]] = []
+        while next_word < len(ordered) and ordered[next_word][2] < end:
+            surface, lemma, start = ordered[next_word]
+            if start >= position:
+                inside.append((surface, lemma))
+            next_word += 1
         part = text[position:end]
         if part.strip():
-            inside = [(s, l) for s, l, start in words if position <= start < end]
             sentences.append((part, inside))
         position = boundary.end() if boundary else len(text)
     return sentences

@@ -32,13 +32,22 @@ def is_romaji(text: str) -> bool:
     return latin >= 4 and latin > 2 * japanese and romaji_share(text) >= _ROMAJI_SHARE
 
 
-# Markup and code are not a language: <script>alert('x')</script> is not English.
-_NOT_WORDS = re.compile(r"<[^>]*>|\S*[(){}\[\];=<>\\]\S*")
+# Markup and code are not a language: <script>alert('x')</script> is not English. Tags go
+# first (a tag cannot hold "<", so each scan stops at the next one), then every chunk between
+# spaces holding a code character. Both are linear in the text: a regex with \S* around the
+# characters rescans the rest of a long unspaced text from every position.
+_TAG = re.compile(r"<[^<>]*>")
+_CODE_CHARS = frozenset("(){}[];=<>\\")
+
+
+def _words_only(text: str) -> str:
+    untagged = _TAG.sub(" ", text)
+    return " ".join(chunk for chunk in untagged.split() if _CODE_CHARS.isdisjoint(chunk))
 
 
 def _letter_counts(text: str) -> tuple:
     japanese = latin = 0
-    for char in unicodedata.normalize("NFKC", _NOT_WORDS.sub(" ", text or "")):
+    for char in unicodedata.normalize("NFKC", _words_only(text or "")):
         code = ord(char)
         if 0x3041 <= code <= 0x30FF or 0x4E00 <= code <= 0x9FFF or 0xFF66 <= code <= 0xFF9D:
             japanese += 1
