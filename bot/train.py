@@ -54,9 +54,11 @@ def train() -> int:
     # Rasa's training cache keys on config and data, not on the custom components' code or
     # their YAML (rules, lexicon): a stale cached component would be trained on old code.
     environment = {**os.environ, "RASA_MAX_CACHE_SIZE": "0"}
+    # Taken before training: an input edited while Rasa trains makes the model stale, not current.
+    inputs = fingerprint()
     result = subprocess.run(command, cwd=PROJECT_ROOT, env=environment)
     if result.returncode == 0 and MODEL_PATH.exists():
-        FINGERPRINT_PATH.write_text(fingerprint())
+        FINGERPRINT_PATH.write_text(inputs)
     return result.returncode
 
 
