@@ -8,7 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import MUNICIPALITY, language_of, municipality_code
-from actions.referral import send_referral
+from actions.referral import PENDING_COUNTED, send_referral
 from bot.knowledge import current_directory
 from bot.texts import say
 
@@ -29,7 +29,8 @@ class ActionSetMunicipality(Action):
             return [SlotSet("asked_municipality", True)]
         pending = tracker.get_slot("pending_domains")
         if pending is not None:
-            events = send_referral(dispatcher, tracker, list(pending), False, [], code)
+            events = send_referral(dispatcher, tracker, list(pending), False, [], code,
+                                   count=not tracker.get_slot(PENDING_COUNTED))
             dispatcher.utter_message(text=say("anything_else", language))
             return events
         name = current_directory().municipality(code).name

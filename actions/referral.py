@@ -17,6 +17,8 @@ from bot.reply import clarify_choices, referral_payload, referral_text
 from bot.routing import route_concern
 from bot.texts import say
 
+PENDING_COUNTED = "pending_counted"
+
 
 def send_referral(
     dispatcher: CollectingDispatcher,
@@ -25,16 +27,20 @@ def send_referral(
     crisis: bool,
     crisis_categories: List[str],
     code: Optional[str],
+    count: bool = True,
 ) -> List[Dict[Text, Any]]:
+    """`count`: False when this concern is already in the demand log (the crisis it began as)."""
     language = language_of(tracker)
     referral = route_concern(current_directory(), domains, crisis, code, crisis_categories)
     dispatcher.utter_message(text=referral_text(referral, language), json_message=referral_payload(referral, language))
-    record_demand(tracker, Outcome.CRISIS if crisis else Outcome.REFERRED, code, referral.domains,
-                  referral.window_ids, crisis)
+    if count:
+        record_demand(tracker, Outcome.CRISIS if crisis else Outcome.REFERRED, code, referral.domains,
+                      referral.window_ids, crisis)
     events = [
         SlotSet(MUNICIPALITY, code),
         SlotSet("last_windows", referral.window_ids),
         SlotSet("pending_domains", None),
+        SlotSet(PENDING_COUNTED, False),
         SlotSet("clarified", False),
     ]
     if crisis:
@@ -50,7 +56,9 @@ def send_crisis_referral(
     events = send_referral(dispatcher, tracker, domains, True, categories, code)
     if code is None:
         dispatcher.utter_message(text=say("ask_municipality_after_crisis", language_of(tracker)))
-        events += [SlotSet("pending_domains", domains), SlotSet("asked_municipality", True)]
+        # Its local windows follow once the municipality is known: the same concern, counted once.
+        events += [SlotSet("pending_domains", domains), SlotSet(PENDING_COUNTED, True),
+                   SlotSet("asked_municipality", True)]
     return events
 
 

@@ -116,9 +116,10 @@ def measure(folder: Path, predictions: Dict[str, dict]) -> Dict[str, object]:
         row[2] += (p[c["id"]].get("crisis_categories") or [None])[0] == c["category"]
     results: Dict[str, object] = {
         "danger": len(danger),
-        "direct": len(direct) / len(danger),
-        "via_question": len(asked) / len(danger),
-        "reached": (len(direct) + len(asked)) / len(danger),
+        # A set may hold no danger-now messages (2026-11c measures domains only).
+        "direct": _share(danger, lambda c: c in direct),
+        "via_question": _share(danger, lambda c: c in asked),
+        "reached": _share(danger, lambda c: c in direct or c in asked),
         "calm": len(calm),
         "banner_false_alarms": sum(p[c["id"]]["crisis"] for c in calm) / len(calm),
         "question_rate": sum(bool(p[c["id"]].get("safety_check")) and not p[c["id"]]["crisis"]

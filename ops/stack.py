@@ -23,6 +23,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from bot.paths import MODEL_PATH, PROJECT_ROOT
+from bot.settings import ACTION_TOKEN_ENV, MAX_MESSAGE_BODY_BYTES, RELAY_TOKEN_ENV
 from ops.local_services import RASA, PostgresServer, RedisServer, free_port, stop_processes, wait_for
 
 SESSION_SECONDS = 3600  # the Redis copy of a conversation expires with its session
@@ -38,15 +39,23 @@ http {{
   access_log off;            # no IP addresses on disk
   server_tokens off;
   client_max_body_size 2m;   # bot.web answers 413 kindly above 1 MB
+  # A client trickling its request holds a connection for at most this long.
+  client_header_timeout 10s;
+  client_body_timeout 10s;
+  send_timeout 30s;
   client_body_temp_path {run}/tmp/body;
   proxy_temp_path {run}/tmp/proxy;
   fastcgi_temp_path {run}/tmp/fastcgi;
   uwsgi_temp_path {run}/tmp/uwsgi;
   scgi_temp_path {run}/tmp/scgi;
-  limit_req_zone $binary_remote_addr zone=per_client:10m rate={rate}r/s;
+  # Every client is held to a person's pace, except an address a load test names for itself
+  # (an empty key is not limited); production names none.
+  geo $throttled {{ default 1; {unthrottled} }}
+  map $throttled $client_key {{ 1 $binary_remote_addr; 0 ""; }}
+  limit_req_zone $client_key zone=per_client:10m rate={rate}r/s;
   # A person types a message every few seconds at most: the page's chat endpoint is held
   # to that, per client address.
-  limit_req_zone $binary_remote_addr zone=chat:10m rate={chat_rate}r/s;
+  limit_req_zone $client_key zone=chat:10m rate={chat_rate}r/s;
   limit_req_status 429;
   upstream rasa {{
 {replicas}
@@ -58,11 +67,14 @@ http {{
     add_header X-Content-Type-Options nosniff always;
     add_header X-Frame-Options DENY always;
     location = /webhooks/rest/webhook {{
-      limit_req zone=per_client burst={burst} nodelay;
+      # The same limit per client as the page's chat: a person, not a flood.
+      limit_req zone=chat burst={chat_burst} nodelay;
+      client_max_body_size {message_body_bytes};  # one message (bot.settings)
       proxy_pass http://rasa;
-      # A replica that dies mid-answer: the message goes to the other one. Safe for a POST
-      # because the demand log keys events by the message's id (bot/demand/event.py).
-      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+      # A replica that dies mid-answer (connection refused or reset, 502/503): the message goes
+      # to the other one; the demand log keys events by the message's id (bot/demand/event.py).
+      # Never on a timeout: a replica still working on the message would then work on it twice.
+      proxy_next_upstream error http_502 http_503 non_idempotent;
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 2s;
       proxy_read_timeout 60s;
@@ -73,11 +85,13 @@ http {{
       limit_req zone=chat burst={chat_burst} nodelay;
       proxy_pass http://web;
       proxy_read_timeout 90s;
+      {forwarded}
     }}
     location / {{
       limit_req zone=per_client burst={burst} nodelay;
       proxy_pass http://web;
       proxy_read_timeout 90s;
+      {forwarded}
     }}
   }}
   # The web page's own relay to Rasa: loopback only, not rate-limited per client (every
@@ -85,10 +99,9 @@ http {{
   server {{
     listen 127.0.0.1:{internal_port};
     location = /webhooks/rest/webhook {{
+      client_max_body_size {message_body_bytes};
       proxy_pass http://rasa;
-      # A replica that dies mid-answer: the message goes to the other one. Safe for a POST
-      # because the demand log keys events by the message's id (bot/demand/event.py).
-      proxy_next_upstream error timeout http_502 http_503 non_idempotent;
+      proxy_next_upstream error http_502 http_503 non_idempotent;  # never on a timeout (above)
       proxy_next_upstream_tries 2;
       proxy_connect_timeout 2s;
       proxy_read_timeout 60s;
@@ -101,7 +114,9 @@ http {{
 
 class Stack:
     def __init__(self, port: Optional[int] = None, replicas: int = 2, debug_upstream: bool = False,
-                 rate: int = 200, burst: int = 400, chat_rate: int = 2, chat_burst: int = 10) -> None:
+                 rate: int = 200, burst: int = 400, chat_rate: int = 2, chat_burst: int = 10,
+                 unthrottled_client: Optional[str] = None) -> None:
+        self.unthrottled_client = unthrottled_client
         self.port = port or free_port()
         self.replica_count = replicas
         self.debug_upstream = debug_upstream
@@ -115,6 +130,7 @@ class Stack:
         self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
                     "DEMAND_SPOOL": str(self.run / "demand-spool.jsonl"),
                     "DEMAND_EVENT_KEY": secrets.token_hex(32),
+                    ACTION_TOKEN_ENV: secrets.token_hex(32), RELAY_TOKEN_ENV: secrets.token_hex(32),
                     # A replica that dies holding a conversation's Redis lock frees it after this
                     # long, not Rasa's default 60 s (one message takes well under a second).
                     "TICKET_LOCK_LIFETIME": "10"}
@@ -146,10 +162,11 @@ class Stack:
         self.redis = RedisServer().start()
         self.env["DATABASE_URL"] = self.postgres.url
         action_port = free_port()
-        actions = self._spawn([RASA, "run", "actions", "--actions", "actions", "--port", str(action_port)], "actions.log")
+        actions = self._spawn([sys.executable, "-m", "actions.server", "--host", "127.0.0.1",
+                               "--port", str(action_port)], "actions.log")
         endpoints = self.run / "endpoints.yml"
         endpoints.write_text(
-            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+            f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  token: ${{{ACTION_TOKEN_ENV}}}\n'
             f"tracker_store:\n  type: redis\n  url: 127.0.0.1\n  port: {self.redis.port}\n  db: 0\n"
             f"  record_exp: {SESSION_SECONDS}\n  key_prefix: madoguchi\n"
             f"lock_store:\n  type: bot.dialogue.lock_store.ResilientRedisLockStore\n  url: 127.0.0.1\n"
@@ -188,6 +205,11 @@ class Stack:
             chat_rate=self.chat_rate, chat_burst=self.chat_burst,
             replicas=replicas, web_port=web_port, port=self.port, internal_port=self.internal_port,
             upstream_header="add_header X-Upstream $upstream_addr always;" if self.debug_upstream else "",
+            message_body_bytes=MAX_MESSAGE_BODY_BYTES,
+            unthrottled=f"{self.unthrottled_client} 0;" if self.unthrottled_client else "",
+            # The web app checks Origin against Host, and believes these only from nginx.
+            forwarded="proxy_set_header Host $http_host; proxy_set_header X-Forwarded-For $remote_addr; "
+                      "proxy_set_header X-Forwarded-Proto $scheme;",
         ))
 
     def kill_replica(self, index: int) -> None:

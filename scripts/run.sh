@@ -7,12 +7,16 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh
 export TF_CPP_MIN_LOG_LEVEL=2 RASA_TELEMETRY_ENABLED=false
+# Fresh secrets for this start: Rasa ↔ action server, and the page's relay ↔ Rasa.
+new_secret() { .venv/bin/python -c "import secrets; print(secrets.token_hex(32))"; }
+export ACTION_SERVER_TOKEN="${ACTION_SERVER_TOKEN:-$(new_secret)}"
+export MADOGUCHI_RELAY_TOKEN="${MADOGUCHI_RELAY_TOKEN:-$(new_secret)}"
 
 pids=()
 stop() { kill "${pids[@]}" 2>/dev/null || true; wait 2>/dev/null || true; }
 trap stop EXIT INT TERM
 
-.venv/bin/rasa run actions --actions actions --port 5055 &
+.venv/bin/python -m actions.server --host 127.0.0.1 --port 5055 &
 pids+=($!)
 .venv/bin/rasa run --model models/madoguchi.tar.gz --interface 127.0.0.1 --port 5005 \
   --endpoints endpoints.yml --credentials credentials.yml &

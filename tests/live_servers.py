@@ -4,15 +4,19 @@ Each runs as its own process on a free loopback port, exactly as scripts/run.sh 
 """
 from __future__ import annotations
 
+import hashlib
 import json
 import os
+import secrets
 import subprocess
 import sys
 import urllib.request
 from pathlib import Path
 from typing import Dict, List, Optional, Tuple
 
+from bot.channels.rest import RELAY_HEADER
 from bot.paths import MODEL_PATH, PROJECT_ROOT
+from bot.settings import ACTION_TOKEN_ENV, RELAY_TOKEN_ENV
 from ops.local_services import RASA, free_port, stop_processes, wait_for
 
 class LiveBot:
@@ -22,10 +26,12 @@ class LiveBot:
         self.action_port = free_port()
         self.rasa_port = free_port()
         self.endpoints = workdir / "endpoints.yml"
-        self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n')
+        self.endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{self.action_port}/webhook"\n'
+                                  f"  token: ${{{ACTION_TOKEN_ENV}}}\n")
         self.database_url = database_url or f"sqlite:///{workdir / 'demand.sqlite3'}"
         self.env = {**os.environ, "RASA_TELEMETRY_ENABLED": "false", "TF_CPP_MIN_LOG_LEVEL": "2",
-                    "DATABASE_URL": self.database_url}
+                    "DATABASE_URL": self.database_url,
+                    ACTION_TOKEN_ENV: secrets.token_hex(16), RELAY_TOKEN_ENV: secrets.token_hex(16)}
 
     def _start(self, args: List[str], log_name: str) -> subprocess.Popen:
         log = open(self.workdir / log_name, "w")
@@ -33,16 +39,17 @@ class LiveBot:
         self.processes.append(process)
         return process
 
-    def start(self, with_actions: bool = True) -> "LiveBot":
+    def start(self, with_actions: bool = True, rasa_args: Tuple[str, ...] = ()) -> "LiveBot":
         actions = None
         if with_actions:
-            actions = self._start([RASA, "run", "actions", "--actions", "actions", "--port", str(self.action_port)],
-                                  "actions.log")
+            actions = self._start([sys.executable, "-m", "actions.server", "--host", "127.0.0.1",
+                                   "--port", str(self.action_port)], "actions.log")
         rasa = self._start(
             [RASA, "run", "--model", str(MODEL_PATH), "--interface", "127.0.0.1", "--port", str(self.rasa_port),
-             "--endpoints", str(self.endpoints), "--credentials", "credentials.yml"],
+             "--endpoints", str(self.endpoints), "--credentials", "credentials.yml", *rasa_args],
             "rasa.log",
         )
+        self.actions_process = actions
         if actions is not None:
             wait_for(f"http://127.0.0.1:{self.action_port}/health", actions)
         wait_for(f"http://127.0.0.1:{self.rasa_port}/", rasa)
@@ -52,13 +59,23 @@ class LiveBot:
     def webhook(self) -> str:
         return f"http://127.0.0.1:{self.rasa_port}/webhooks/rest/webhook"
 
-    def say(self, sender: str, message: str, metadata: Optional[Dict] = None) -> List[Dict]:
-        body = {"sender": sender, "message": message}
+    @staticmethod
+    def conversation(name: str, relay: bool = False) -> str:
+        """Tests name conversations briefly; the REST channel wants ids as hard to guess as a
+        UUID (and the relay's own namespace), so a name maps to one such id."""
+        digest = hashlib.sha256(name.encode()).hexdigest()[:32]
+        return f"web-{digest}" if relay else f"{name}-{digest}"
+
+    def say(self, sender: str, message: str, metadata: Optional[Dict] = None, relay: bool = False,
+            raw_sender: bool = False) -> List[Dict]:
+        """`relay`: sent as the web page's relay sends (with its token); `raw_sender`: the id as given."""
+        body = {"sender": sender if raw_sender else self.conversation(sender, relay), "message": message}
         if metadata:
             body["metadata"] = metadata
-        request = urllib.request.Request(
-            self.webhook, data=json.dumps(body).encode(), headers={"Content-Type": "application/json"}
-        )
+        headers = {"Content-Type": "application/json"}
+        if relay:
+            headers[RELAY_HEADER] = self.env[RELAY_TOKEN_ENV]
+        request = urllib.request.Request(self.webhook, data=json.dumps(body).encode(), headers=headers)
         with urllib.request.urlopen(request, timeout=60) as response:
             return json.loads(response.read())
 

@@ -9,6 +9,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 
+from bot.settings import MAX_MESSAGE_CHARS
+
+
 def post(url, body: bytes, content_type="application/json"):
     request = urllib.request.Request(url, data=body, headers={"Content-Type": content_type})
     try:
@@ -60,7 +63,7 @@ def test_a_pasted_document_is_read_in_part_not_refused(live_web):
     status, raw = post(live_web + "/api/chat", body)
     assert status == 200
     texts = [m.get("text", "") for m in json.loads(raw)]
-    assert "はじめの20000文字を読みました" in texts[0]
+    assert f"はじめの{MAX_MESSAGE_CHARS}文字を読みました" in texts[0]
     assert len(texts) > 1
 
 

@@ -51,3 +51,30 @@ def test_redactor_removes_identifying_details_and_keeps_the_worry(text, kept, go
 def test_redactor_leaves_an_ordinary_worry_alone():
     text = "80歳の母と3人暮らしで、介護と仕事の両立がつらいです"
     assert redact(text).text == text
+
+
+def test_log_guard_keeps_resident_words_out_of_other_packages_lines(caplog):
+    """Rasa and its libraries log through `logging` and structlog; the guard (installed by the
+    REST channel and the action server) withholds what could quote a resident."""
+    import logging
+
+    import structlog
+
+    from bot.privacy.log_guard import install_log_guard, redact_event, remember_resident_text
+
+    install_log_guard()
+    words = "母の秘密の相談をここに書いています"
+    remember_resident_text(words)
+    with caplog.at_level(logging.DEBUG):
+        logging.getLogger("rasa.core.processor").debug("Received user message '%s'", words)
+        logging.getLogger("sanic.error").error("handler failed on %s", words)
+        logging.getLogger("sanic.error").error("a plain failure")
+        logging.getLogger("bot.web.server").warning("chat relay failed: %s", "TimeoutError")
+    rendered = "\n".join(record.getMessage() for record in caplog.records)
+    assert words not in rendered
+    assert "a plain failure" in rendered and "chat relay failed: TimeoutError" in rendered
+    event = redact_event(None, "debug", {"event": "processor.message.parse", "parse_data_text": words,
+                                         "parse_data_entities": [{"value": words}], "confidence": 0.9})
+    assert event == {"event": "processor.message.parse", "parse_data_text": "[redacted]",
+                     "parse_data_entities": "[redacted]", "confidence": 0.9}
+    assert redact_event in structlog.get_config()["processors"]

@@ -8,13 +8,13 @@ import urllib.request
 import aiohttp
 import pytest
 
-from bench.load import report, run_load
+from bench.load import LOAD_CLIENT, report, run_load
 from ops.stack import Stack
 
 
 @pytest.fixture(scope="module")
 def stack(trained_model):
-    running = Stack(debug_upstream=True).start()
+    running = Stack(debug_upstream=True, unthrottled_client=LOAD_CLIENT).start()
     yield running
     running.stop()
 

@@ -22,23 +22,26 @@ import logging
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
+import yaml
 from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
+from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.concern_labels import example_metadata, labelled_crisis
-from bot.nlu.crisis import CrisisFinding, CrisisRules, load_crisis_rules
+from bot.nlu.crisis import RULES_PATH, CrisisFinding, CrisisRules, load_crisis_rules
 from bot.nlu.crisis_model import CATEGORIES, CrisisModel, CrisisModelSettings
 from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS
 from bot.nlu.message_features import message_features, message_vector, variant_messages
 
 logger = logging.getLogger(__name__)
+RULES_FILE = "crisis_rules.yml"
 
 CRISIS = "crisis"
 CRISIS_CATEGORIES = "crisis_categories"
@@ -59,7 +62,8 @@ class CrisisDetector(GraphComponent):
 
     @classmethod
     def required_components(cls) -> List[type]:
-        return [Tokenizer]
+        # Reads the tokens and the intent (a confident dialogue act is not a concern).
+        return [Tokenizer, IntentClassifier]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
@@ -108,6 +112,10 @@ class CrisisDetector(GraphComponent):
 
     # ---- training -------------------------------------------------------------------
     def train(self, training_data: TrainingData) -> Resource:
+        # The rules travel with the model: an archive answers as it was evaluated, whatever
+        # crisis_rules.yml says later.
+        with self._model_storage.write_to(self._resource) as directory:
+            (directory / RULES_FILE).write_text(RULES_PATH.read_text(encoding="utf-8"), encoding="utf-8")
         if not self._config["learned"]:
             return self._resource
         examples = [m for m in training_data.nlu_examples if m.get(TEXT)]
@@ -157,16 +165,18 @@ class CrisisDetector(GraphComponent):
         execution_context: ExecutionContext,
         **kwargs: Any,
     ) -> "CrisisDetector":
-        model = None
+        model, rules = None, None
         try:
             with model_storage.read_from(resource) as directory:
                 if (directory / "crisis_model.json").exists():
                     model = CrisisModel.load(directory)
+                if (directory / RULES_FILE).exists():
+                    rules = CrisisRules(yaml.safe_load((directory / RULES_FILE).read_text(encoding="utf-8")))
         except ValueError:
             pass
         if model is None and {**cls.get_default_config(), **config}["learned"]:
             logger.warning("CrisisDetector has no learned model; the rules alone decide.")
-        return cls(config, model_storage, resource, model)
+        return cls(config, model_storage, resource, model, rules)
 
     # ---- inference ------------------------------------------------------------------
     def _rules_on(self, message: Message) -> CrisisFinding:

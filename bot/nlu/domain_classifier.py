@@ -17,6 +17,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -47,7 +48,8 @@ class DomainClassifier(GraphComponent):
 
     @classmethod
     def required_components(cls) -> List[type]:
-        return [Tokenizer]
+        # Reads the tokens and the intent (a confident dialogue act is not a concern).
+        return [Tokenizer, IntentClassifier]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

@@ -6,23 +6,31 @@ to face the internet. No CDN, no tracker: every byte the page loads comes from h
 from __future__ import annotations
 
 import argparse
+import asyncio
 import html
 import json
 import logging
 import uuid
 from pathlib import Path
 from typing import Any, Dict, Optional
+from urllib.parse import urlsplit
 
 from aiohttp import ClientSession, ClientTimeout, web
 
+from bot.channels.rest import RELAY_HEADER
 from bot.demand import DemandLog
 from bot.knowledge import current_directory
+from bot.nlu.language import detect_language
+from bot.settings import MAX_MESSAGE_CHARS, relay_token
 from bot.staff.views import add_staff_routes
+from bot.texts import say
+from bot.web import conversation_cookie
 
 STATIC_DIR = Path(__file__).with_name("static")
-MAX_MESSAGE_CHARS = 20000  # far beyond any real story; past it the resident is told what was read
-# 100,000 characters JSON-escaped as \uXXXX still fit, so a pasted document is read (its start), not refused.
+# A pasted document is still read (its start) rather than refused: the body may be far larger
+# than one message; past MAX_MESSAGE_CHARS the resident is told what was read.
 MAX_BODY_BYTES = 1024 * 1024
+BODY_READ_SECONDS = 10  # a client trickling its upload holds a connection, not the relay
 SECURITY_HEADERS = {
     "Content-Security-Policy": (
         "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; "
@@ -32,8 +40,6 @@ SECURITY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
     "X-Frame-Options": "DENY",
 }
-SORRY = "ごめんなさい。いま うまく こたえられません。すこし まってから もういちど かいてください。"
-TOO_LONG = f"ごめんなさい。文章が長すぎて受け取れませんでした。{MAX_MESSAGE_CHARS}文字くらいまでに分けて送ってください。"
 
 
 def static_fallback(code: Optional[str]) -> Dict[str, str]:
@@ -45,7 +51,7 @@ def static_fallback(code: Optional[str]) -> Dict[str, str]:
     else:
         line = current_directory().by_id["yorisoi"]
         contact = f"{line.name}（{line.phone}、{line.hours}）"
-    return {"text": f"{SORRY}\nいそぐときは {contact} に でんわで そうだん してください。"}
+    return {"text": say("relay_sorry") + "\n" + say("relay_call_instead", contact=contact)}
 
 logger = logging.getLogger(__name__)
 
@@ -93,41 +99,68 @@ async def municipalities(request: web.Request) -> web.Response:
     return web.json_response(rows)
 
 
+def _refusal(status: int) -> web.Response:
+    return web.json_response([{"text": say("relay_sorry")}], status=status)
+
+
+def _same_origin(request: web.Request) -> bool:
+    """Another site cannot make its visitors' browsers talk to the bot (and fill the demand log).
+    Browsers always send Origin with a cross-site POST; a request without one is not from a page."""
+    origin = request.headers.get("Origin")
+    return origin is None or urlsplit(origin).netloc == request.host
+
+
+async def _message_body(request: web.Request) -> Any:
+    raw = await asyncio.wait_for(request.read(), timeout=BODY_READ_SECONDS)
+    return json.loads(raw)
+
+
 async def chat(request: web.Request) -> web.Response:
+    if not _same_origin(request):
+        return _refusal(403)
+    if request.content_type != "application/json":
+        return _refusal(415)
     try:
-        body: Any = await request.json()
+        body: Any = await _message_body(request)
     except web.HTTPRequestEntityTooLarge:
-        return web.json_response([{"text": TOO_LONG}], status=413)
-    except (json.JSONDecodeError, UnicodeDecodeError, ValueError):
-        return web.json_response([{"text": SORRY}], status=400)
-    if not isinstance(body, dict):  # valid JSON such as `0` or `[]` is still not a message
-        return web.json_response([{"text": SORRY}], status=400)
-    sender = str(body.get("sender") or "")[:64]
-    message = body.get("message")
-    if not sender or not isinstance(message, str):
-        return web.json_response([{"text": SORRY}], status=400)
+        return web.json_response([{"text": say("relay_too_long", chars=MAX_MESSAGE_CHARS)}], status=413)
+    except asyncio.TimeoutError:
+        return _refusal(408)
+    except (json.JSONDecodeError, UnicodeDecodeError, ValueError, RecursionError):
+        return _refusal(400)
+    if not isinstance(body, dict) or not isinstance(body.get("message"), str):
+        return _refusal(400)
+    message = body["message"]
+    cookie = request.cookies.get(conversation_cookie.COOKIE)
+    conversation = conversation_cookie.conversation_of(cookie)
+    if conversation is None:
+        cookie = conversation_cookie.issue()
+        conversation = conversation_cookie.conversation_of(cookie)
     # The id lets nginx resend the message to the other replica when one dies mid-answer,
     # without the demand log counting the concern twice.
-    payload = {"sender": sender, "message": message[:MAX_MESSAGE_CHARS],
-               "metadata": {"channel": "web", "message_id": uuid.uuid4().hex}}
+    payload = {"sender": f"web-{conversation}", "message": message[:MAX_MESSAGE_CHARS],
+               "metadata": {"message_id": uuid.uuid4().hex}}
     code = body.get("municipality")
     if isinstance(code, str) and code in current_directory().municipalities:
         payload["metadata"]["municipality"] = code
     notes = []
     if len(message) > MAX_MESSAGE_CHARS:
-        notes.append({"text": f"とても長い文章なので、はじめの{MAX_MESSAGE_CHARS}文字を読みました。続きは分けて書いてください。"})
+        notes.append({"text": say("message_cut", detect_language(message[:MAX_MESSAGE_CHARS]), chars=MAX_MESSAGE_CHARS)})
+    headers = {RELAY_HEADER: relay_token() or ""}
     try:
-        async with request.app["http"].post(request.app["rasa_webhook"], json=payload) as response:
+        async with request.app["http"].post(request.app["rasa_webhook"], json=payload, headers=headers) as response:
             if response.status != 200:
                 raise RuntimeError(f"Rasa answered {response.status}")
             answer = await response.json()
     except Exception as error:  # the resident always gets a kind answer, never a stack trace
         logger.warning("chat relay failed: %s", type(error).__name__)
-        return web.json_response([static_fallback(payload["metadata"].get("municipality"))], status=502)
+        answer = None
     if not answer:
         # Rasa answers nothing when the action server is down: never leave a resident in silence.
         answer = [static_fallback(payload["metadata"].get("municipality"))]
-    return web.json_response(notes + answer)
+    reply = web.json_response(notes + answer, status=200 if answer[0].get("recipient_id") or notes else 502)
+    conversation_cookie.set_cookie(request, reply, cookie)
+    return reply
 
 
 async def _open_client(app: web.Application):

@@ -12,10 +12,8 @@
   const select = document.getElementById("municipality");
   const PHONE = /(#?\d{2,5}-\d{1,4}-\d{3,5}|#\d{4}|\b1[01][09]\b)/g;
 
-  // A random id per browser tab: the conversation's only key; nothing about the resident.
-  const sender = sessionStorage.getItem("madoguchi-sender") ||
-    (crypto.randomUUID ? crypto.randomUUID() : String(Math.random()).slice(2));
-  sessionStorage.setItem("madoguchi-sender", sender);
+  // The conversation's id lives in an HttpOnly cookie the server issues: this page never
+  // sees or chooses it, so no script (and no other visitor) can take over a conversation.
 
   const params = new URLSearchParams(location.search);
 
@@ -156,7 +154,8 @@
       const response = await fetch("/api/chat", {
         method: "POST",
         headers: { "Content-Type": "application/json" },
-        body: JSON.stringify({ sender, message, municipality: select.value || null }),
+        credentials: "same-origin",
+        body: JSON.stringify({ message, municipality: select.value || null }),
       });
       const messages = await response.json();
       return render(Array.isArray(messages) ? messages : []);

@@ -1,0 +1,56 @@
+"""Limits and shared secrets every process agrees on, read here and nowhere else.
+
+The message cap bounds the work one request can cause: the relay, the REST channel and nginx
+all derive their limits from it. The secrets are set by scripts/run.sh and ops/stack.py for
+each start; a process started without one refuses what the secret protects instead of
+trusting everyone.
+"""
+from __future__ import annotations
+
+import os
+import secrets
+from typing import Optional
+
+# Characters of one message the bot reads. A long story told in one message is rarely over
+# 2,000; past the cap the resident is told how much was read and asked to send the rest.
+MAX_MESSAGE_CHARS = 5000
+# Bytes of a JSON body that can carry a full message: \uXXXX\uXXXX for a character outside the
+# BMP is 12 bytes, plus room for the other fields.
+MAX_MESSAGE_BODY_BYTES = MAX_MESSAGE_CHARS * 12 + 4096
+
+RELAY_TOKEN_ENV = "MADOGUCHI_RELAY_TOKEN"
+ACTION_TOKEN_ENV = "ACTION_SERVER_TOKEN"
+CHAT_COOKIE_KEY_ENV = "MADOGUCHI_COOKIE_KEY"
+TRUSTED_PROXY_ENV = "MADOGUCHI_TRUSTED_PROXIES"
+
+
+def _secret(name: str) -> Optional[str]:
+    value = os.environ.get(name, "").strip()
+    return value or None
+
+
+def relay_token() -> Optional[str]:
+    """Shared by the web page's relay and Rasa: only the relay may say which channel and which
+    message id a message has."""
+    return _secret(RELAY_TOKEN_ENV)
+
+
+def action_server_token() -> Optional[str]:
+    """Shared by Rasa (endpoints.yml) and the action server."""
+    return _secret(ACTION_TOKEN_ENV)
+
+
+_process_cookie_key = secrets.token_bytes(32)
+
+
+def chat_cookie_key() -> bytes:
+    """Signs the conversation id the web page issues; random per process when unset (one web
+    process; set it when several serve the same site)."""
+    configured = _secret(CHAT_COOKIE_KEY_ENV)
+    return configured.encode() if configured else _process_cookie_key
+
+
+def trusted_proxies() -> frozenset:
+    """Peers whose X-Forwarded-* headers are believed (nginx on the same machine by default)."""
+    configured = os.environ.get(TRUSTED_PROXY_ENV, "127.0.0.1,::1")
+    return frozenset(address.strip() for address in configured.split(",") if address.strip())
