@@ -19,6 +19,8 @@ MAX_MESSAGE_CHARS = 5000
 MAX_MESSAGE_BODY_BYTES = MAX_MESSAGE_CHARS * 12 + 4096
 
 RELAY_TOKEN_ENV = "MADOGUCHI_RELAY_TOKEN"
+DEMAND_EVENT_KEY_ENV = "DEMAND_EVENT_KEY"
+SAMPLES_ENV = "STORE_REDACTED_SAMPLES"
 ACTION_TOKEN_ENV = "ACTION_SERVER_TOKEN"
 CHAT_COOKIE_KEY_ENV = "MADOGUCHI_COOKIE_KEY"
 TRUSTED_PROXY_ENV = "MADOGUCHI_TRUSTED_PROXIES"
@@ -41,6 +43,20 @@ def action_server_token() -> Optional[str]:
 
 
 _process_cookie_key = secrets.token_bytes(32)
+_process_event_key = secrets.token_bytes(32)
+
+
+def demand_event_key() -> bytes:
+    """Keys a demand event's id to its message: every action server of one deployment needs the
+    same value for a retried message to be recognised (docs/DEPLOY.md); without one, this
+    process's random key still catches the retries it handles itself."""
+    configured = _secret(DEMAND_EVENT_KEY_ENV)
+    return configured.encode() if configured else _process_event_key
+
+
+def redacted_samples_enabled() -> bool:
+    """Opt-in: keep redacted samples of messages the bot did not understand, for trainers."""
+    return os.environ.get(SAMPLES_ENV, "").strip().lower() in ("1", "true", "yes", "on")
 
 
 def chat_cookie_key() -> bytes:

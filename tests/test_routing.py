@@ -80,3 +80,21 @@ def test_model_predictions_on_the_test_set_are_routed_well(parse):
         assert_good_referral(referral, result["domains"], result["crisis"])
         if example.crisis:
             assert referral.windows[0].window.kind == "crisis_line", example.text
+
+
+@pytest.mark.parametrize("domain, expected", [
+    ("elderly", {"eniwa_community_care", "eniwa_community_care_higashi"}),  # 地域包括支援センター
+    ("disability", {"eniwa_disability_efurat", "eniwa_disability_kikan"}),  # 障がい者相談支援
+    ("poverty", {"eniwa_swc"}),                                            # 社会福祉協議会
+    ("child", {"eniwa_enikko_center"}),                                    # こども家庭の相談
+    ("employment", {"eniwa_work_readiness"}),                              # 就労準備支援
+])
+def test_a_single_concern_in_eniwa_goes_first_to_its_own_window(domain, expected):
+    referral = route_concern(DIRECTORY, [domain], False, "eniwa")
+    assert referral.windows[0].window.id in expected, [r.window.id for r in referral.windows]
+    assert all(r.window.kind != "coordination" for r in referral.windows), "one domain: no coordinator"
+
+
+def test_mental_health_in_eniwa_offers_the_national_lines_as_ordinary_options():
+    ids = [r.window.id for r in route_concern(DIRECTORY, ["mental_health"], False, "eniwa").windows]
+    assert {"kokoro_unified", "yorisoi"} <= set(ids)

@@ -9,24 +9,18 @@ from __future__ import annotations
 import enum
 import hashlib
 import hmac
-import os
 import re
-import secrets
 import uuid
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from typing import Optional, Tuple
 
+from bot.settings import demand_event_key
 from bot.taxonomy import load_taxonomy
 
 JST = timezone(timedelta(hours=9))
 _ID = re.compile(r"^[a-z0-9_]{1,64}$")
 _MESSAGE_ID = re.compile(r"^[0-9a-fA-F-]{16,64}$")
-# Keyed, so the demand log alone cannot be joined to a tracker (which holds the message id and
-# the resident's words). Every action server of one deployment needs the same key for a retried
-# message to be recognised (docs/DEPLOY.md); without one, this process's random key still
-# catches the retries it handles itself.
-_EVENT_KEY = os.environ.get("DEMAND_EVENT_KEY", "").encode() or secrets.token_bytes(32)
 
 
 def event_id_for(message_id: Optional[str], outcome: "Outcome") -> str:
@@ -34,7 +28,9 @@ def event_id_for(message_id: Optional[str], outcome: "Outcome") -> str:
     so the demand log counts it once; without a usable message id, a random id."""
     if not message_id or not _MESSAGE_ID.match(message_id):
         return uuid.uuid4().hex
-    return hmac.new(_EVENT_KEY, f"{message_id}:{outcome.value}".encode(), hashlib.sha256).hexdigest()[:32]
+    # Keyed, so the demand log alone cannot be joined to a tracker (which holds the message id
+    # and the resident's words).
+    return hmac.new(demand_event_key(), f"{message_id}:{outcome.value}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
 class Outcome(str, enum.Enum):

@@ -5,7 +5,6 @@ output is stored, with the day (not the time) it was kept.
 """
 from __future__ import annotations
 
-import os
 import uuid
 from dataclasses import dataclass
 from datetime import date, timedelta
@@ -15,13 +14,14 @@ from sqlalchemy import delete, insert, select
 
 from bot.demand.schema import review_samples
 from bot.privacy.redactor import redact
+from bot.settings import redacted_samples_enabled
 
 RETENTION = timedelta(days=30)
 MAX_SAMPLE_CHARS = 1000
 
 
 def samples_enabled() -> bool:
-    return os.environ.get("STORE_REDACTED_SAMPLES", "").strip().lower() in ("1", "true", "yes", "on")
+    return redacted_samples_enabled()
 
 
 @dataclass(frozen=True)
