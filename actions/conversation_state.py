@@ -8,7 +8,7 @@ from rasa_sdk import Tracker
 from bot.dialogue.conversation_risk import Risk, judge, session_turns
 from bot.knowledge import current_directory
 from bot.nlu.language import JAPANESE, SUPPORTED
-from bot.municipality import known_code, municipality_in_text
+from bot.knowledge.municipality_lookup import known_code, municipality_in_text
 from bot.taxonomy import load_taxonomy
 
 MUNICIPALITY = "municipality"

@@ -38,7 +38,7 @@ ATTACKERS, RESIDENTS, ATTACK_SECONDS = 4, 3, 20
 
 CURVE_CODE = r"""
 import asyncio, json, sys, time
-from bot.nlu.crisis import detect_crisis
+from bot.nlu.crisis_rules import detect_crisis
 from rasa.core.agent import Agent
 import logging; logging.disable(logging.CRITICAL)
 sizes = json.loads(sys.argv[1])

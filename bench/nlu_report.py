@@ -29,7 +29,7 @@ from bench.baselines import (
 from bench.benchmarks_file import replace_section
 from bench.metrics import confusion_pairs, crisis_scores, domain_scores
 from bot.nlu.concern_labels import LabelledExample, load_labelled_examples
-from bot.nlu_model import ConcernParser, quiet_rasa_logs
+from bot.nlu.concern_parser import ConcernParser, quiet_rasa_logs
 from bot.paths import DATA_DIR, MODEL_PATH, NLU_EVAL_DIR, PROJECT_ROOT
 from bot.taxonomy import load_taxonomy
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any, Dict, Iterator, Optional, TextIO
 
 from bot.knowledge import current_directory
-from bot.nlu_model import ConcernParser, ModelNotTrainedError, quiet_rasa_logs
+from bot.nlu.concern_parser import ConcernParser, ModelNotTrainedError, quiet_rasa_logs
 from bot.reply import referral_payload
 from bot.routing import route_concern
 

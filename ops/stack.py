@@ -169,7 +169,7 @@ class Stack:
             f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n  token: ${{{ACTION_TOKEN_ENV}}}\n'
             f"tracker_store:\n  type: redis\n  url: 127.0.0.1\n  port: {self.redis.port}\n  db: 0\n"
             f"  record_exp: {SESSION_SECONDS}\n  key_prefix: madoguchi\n"
-            f"lock_store:\n  type: bot.dialogue.lock_store.ResilientRedisLockStore\n  url: 127.0.0.1\n"
+            f"lock_store:\n  type: bot.stores.redis_lock_store.ResilientRedisLockStore\n  url: 127.0.0.1\n"
             f"  port: {self.redis.port}\n  db: 1\n  key_prefix: madoguchi\n"
         )
         self.replica_ports = [free_port() for _ in range(self.replica_count)]

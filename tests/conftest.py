@@ -26,7 +26,7 @@ def trained_model():
 
 @pytest.fixture(scope="session")
 def concern_parser(trained_model):
-    from bot.nlu_model import ConcernParser, quiet_rasa_logs
+    from bot.nlu.concern_parser import ConcernParser, quiet_rasa_logs
 
     quiet_rasa_logs()
     return ConcernParser.load(trained_model)

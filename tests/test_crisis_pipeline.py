@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 from sklearn.feature_extraction.text import TfidfVectorizer
 
-from bot.nlu.crisis import detect_crisis
+from bot.nlu.crisis_rules import detect_crisis
 from bot.nlu.crisis_model import CrisisModel, CrisisModelSettings
 from bot.paths import PROJECT_ROOT
 

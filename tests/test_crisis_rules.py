@@ -1,7 +1,7 @@
 """The deterministic crisis rules: variants that must fire, idioms and past events that must not."""
 import pytest
 
-from bot.nlu.crisis import detect_crisis
+from bot.nlu.crisis_rules import detect_crisis
 
 
 @pytest.mark.parametrize(

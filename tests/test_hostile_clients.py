@@ -79,7 +79,7 @@ def test_relay_and_rest_channel_share_one_cap(live_web):
 def test_words_are_paired_with_their_sentences_in_one_pass():
     """The rule engine pairs words with sentences in one pass (it rescanned every word for every
     sentence: 4.6 s at 40,000 characters); each word still lands in its own sentence."""
-    from bot.nlu.crisis import _SENTENCE_END, _sentences, detect_crisis
+    from bot.nlu.crisis_rules import _SENTENCE_END, _sentences, detect_crisis
     from bot.nlu.morphology import analyze
 
     text = "母の介護で疲れています。" * 300 + "もう死にたい。" + "今日は晴れです。" * 300

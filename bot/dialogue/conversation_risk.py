@@ -23,7 +23,7 @@ import math
 from dataclasses import dataclass
 from typing import Any, Dict, List, Optional, Sequence, Tuple
 
-from bot.nlu.crisis import CrisisFinding, load_crisis_rules
+from bot.nlu.crisis_rules import CrisisFinding, load_crisis_rules
 from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS
 
 RECENT_TURNS = 3

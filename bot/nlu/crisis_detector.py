@@ -28,14 +28,13 @@ from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.concern_labels import example_metadata, labelled_crisis
-from bot.nlu.crisis import RULES_PATH, CrisisFinding, CrisisRules, load_crisis_rules
+from bot.nlu.crisis_rules import RULES_PATH, CrisisFinding, CrisisRules, load_crisis_rules
 from bot.nlu.crisis_model import CATEGORIES, CrisisModel, CrisisModelSettings
 from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS
 from bot.nlu.message_features import message_features, message_vector, variant_messages
@@ -62,8 +61,10 @@ class CrisisDetector(GraphComponent):
 
     @classmethod
     def required_components(cls) -> List[type]:
-        # Reads the tokens and the intent (a confident dialogue act is not a concern).
-        return [Tokenizer, IntentClassifier]
+        # It also reads the intent when an intent classifier runs before it (config.yml), but
+        # cannot declare one: Rasa checks requirements along the training graph's data flow,
+        # where the intent classifier's training is not upstream of this component's.
+        return [Tokenizer]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:

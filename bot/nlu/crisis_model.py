@@ -1,6 +1,6 @@
 """The learned layer of crisis detection: how likely a message speaks of danger now, and which.
 
-Rules (bot/nlu/crisis.py) only catch the phrasings they list; this model learns from every
+Rules (bot/nlu/crisis_rules.py) only catch the phrasings they list; this model learns from every
 labelled example (danger-now messages, look-alikes that are not danger now, ordinary
 concerns) and so reaches phrasings nobody wrote a rule for. It is a pair of linear models
 over the same features as the domain classifier (lemmas, lemma pairs, character n-grams,

@@ -17,7 +17,6 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
 from rasa.shared.nlu.constants import INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
@@ -48,8 +47,10 @@ class DomainClassifier(GraphComponent):
 
     @classmethod
     def required_components(cls) -> List[type]:
-        # Reads the tokens and the intent (a confident dialogue act is not a concern).
-        return [Tokenizer, IntentClassifier]
+        # It also reads the intent when an intent classifier runs before it (config.yml), but
+        # cannot declare one: Rasa checks requirements along the training graph's data flow,
+        # where the intent classifier's training is not upstream of this component's.
+        return [Tokenizer]
 
     @staticmethod
     def get_default_config() -> Dict[Text, Any]:
