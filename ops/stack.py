@@ -78,6 +78,10 @@ http {{
       limit_req zone=per_client burst={burst} nodelay;
       proxy_pass http://web;
       proxy_read_timeout 90s;
+      # bot.web believes these only from loopback (STAFF_TRUSTED_PROXIES): the staff login is
+      # throttled per client address, and its cookies are Secure when the client used TLS.
+      proxy_set_header X-Forwarded-For $proxy_add_x_forwarded_for;
+      proxy_set_header X-Forwarded-Proto $scheme;
     }}
   }}
   # The web page's own relay to Rasa: loopback only, not rate-limited per client (every
