@@ -146,3 +146,40 @@ def test_periods_are_whole_finished_weeks(since, until, expected):
 def test_a_period_that_ends_before_it_starts_is_refused():
     with pytest.raises(BadPeriod):
         resolve_period(date(2026, 11, 20), date(2026, 11, 1), date(2026, 10, 5), MONDAY)
+
+
+def test_one_computation_serves_everyone_asking_for_the_same_view():
+    import asyncio
+    import threading
+
+    from bot.staff.board_cache import BoardCache
+
+    calls = []
+    release = threading.Event()
+
+    def compute():
+        calls.append(1)
+        release.wait(10)
+        return f"board {len(calls)}"
+
+    def failing():
+        raise BadPeriod("開始日が終了日より後になっています。")
+
+    async def scenario():
+        cache = BoardCache(lifetime=60)
+        waiting = [asyncio.ensure_future(cache.get("all", compute)) for _ in range(4)]
+        await asyncio.sleep(0.2)
+        release.set()
+        boards = await asyncio.gather(*waiting)
+        again = await cache.get("all", compute)
+        errors = []
+        for _ in range(2):
+            try:
+                await cache.get("bad", failing)
+            except BadPeriod as error:
+                errors.append(error)
+        return boards, again, errors
+
+    boards, again, errors = asyncio.run(scenario())
+    assert boards == ["board 1"] * 4 and again == "board 1" and len(calls) == 1
+    assert len(errors) == 2, "a failure is not kept"

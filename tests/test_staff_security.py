@@ -343,7 +343,7 @@ def hiroo_site(tmp_path_factory):
     for (municipality, kind), per_week in counts.items():
         for week, count in zip(weeks, per_week):
             record(log, municipality, count, datetime.combine(week, datetime.min.time()), kind == "crisis")
-    running = Site(workdir)
+    running = Site(workdir, {"STAFF_BOARD_CACHE_SECONDS": "0"})  # every view computed afresh
     running.weeks = weeks
     yield running
     running.stop()

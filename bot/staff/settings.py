@@ -23,6 +23,7 @@ class StaffSettings:
     trusted_proxies: Tuple[Network, ...] = _networks("127.0.0.1/32,::1/128")
     idle_timeout: timedelta = timedelta(minutes=30)
     small_cell_threshold: int = 10
+    board_cache_seconds: float = 60.0
     # Addresses and typed names are kept for the throttle only as HMACs under this key, so the
     # database never holds a client's address, nor a password typed into the name field.
     throttle_key: bytes = b""
@@ -34,6 +35,7 @@ class StaffSettings:
             trusted_proxies=_networks(env.get("STAFF_TRUSTED_PROXIES", "127.0.0.1/32,::1/128")),
             idle_timeout=timedelta(seconds=int(env.get("STAFF_IDLE_TIMEOUT_SECONDS", "1800"))),
             small_cell_threshold=int(env.get("SMALL_CELL_THRESHOLD", "10")),
+            board_cache_seconds=float(env.get("STAFF_BOARD_CACHE_SECONDS", "60")),
             # Without a shared key each process has its own, and replicas do not see each other's
             # counts (docs/DEPLOY.md).
             throttle_key=env.get("STAFF_THROTTLE_KEY", "").encode() or secrets.token_bytes(32),

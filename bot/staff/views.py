@@ -20,10 +20,11 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 from bot.demand import DemandLog
 from bot.knowledge import current_directory
 from bot.staff.accounts import SESSION_LIFETIME, StaffAccounts, StaffSession, warm_up
+from bot.staff.board_cache import BoardCache
 from bot.staff.chart import weekly_chart_png
 from bot.staff.offloop import MAX_WAITING_CHECKS, hashing, querying
 from bot.staff.settings import StaffSettings, client_address, is_https
-from bot.staff.statistics import BadPeriod, Board, build_board, csv_rows, parse_day
+from bot.staff.statistics import BadPeriod, Board, build_board, csv_rows, parse_day, this_monday
 from bot.staff.throttle import LoginThrottle
 from bot.taxonomy import load_taxonomy
 
@@ -148,20 +149,14 @@ def _asked_period(request: web.Request) -> Tuple[Optional[str], Optional[date], 
         raise web.HTTPBadRequest(text=str(error)) from None
 
 
-def _keep(board: Board) -> Board:
-    return board
-
-
-async def _from_board(request: web.Request, then=_keep):
-    """`then(board)` for this request's filters, computed in the staff query pool."""
+async def _board(request: web.Request) -> Board:
+    """This request's board, from the cache or computed in the staff query pool."""
     municipality, since, until = _asked_period(request)
     engine, threshold = request.app["demand_log"].engine, _settings(request).small_cell_threshold
-
-    def compute():
-        return then(build_board(engine, municipality, since, until, threshold))
-
+    key = (municipality, since, until, threshold, this_monday())
     try:
-        return await querying(compute)
+        return await request.app["staff_boards"].get(
+            key, lambda: build_board(engine, municipality, since, until, threshold))
     except BadPeriod as error:
         raise web.HTTPBadRequest(text=str(error)) from None
 
@@ -187,7 +182,7 @@ def _links(board: Board, municipality: Optional[str]) -> str:
 
 @require_session
 async def dashboard(request: web.Request) -> web.Response:
-    board: Board = await _from_board(request)
+    board = await _board(request)
     directory = current_directory()
     municipality = _municipality(request)
     return _html(
@@ -206,7 +201,7 @@ async def dashboard(request: web.Request) -> web.Response:
 
 @require_session
 async def chart(request: web.Request) -> web.Response:
-    png = await _from_board(request, weekly_chart_png)
+    png = await querying(weekly_chart_png, await _board(request))
     return web.Response(body=png, content_type="image/png", headers={"Cache-Control": "no-store"})
 
 
@@ -218,7 +213,7 @@ def _csv_bytes(board: Board) -> bytes:
 
 @require_session
 async def export_csv(request: web.Request) -> web.Response:
-    body = await _from_board(request, _csv_bytes)
+    body = await querying(_csv_bytes, await _board(request))
     return web.Response(
         body=body, content_type="text/csv", charset="utf-8",
         headers={"Content-Disposition": 'attachment; filename="madoguchi-demand.csv"', "Cache-Control": "no-store"},
@@ -236,6 +231,7 @@ def add_staff_routes(app: web.Application, demand_log: DemandLog, settings: Opti
     app["staff_accounts"] = StaffAccounts(demand_log.engine, idle_timeout=settings.idle_timeout)
     app["staff_throttle"] = LoginThrottle(demand_log.engine, settings.throttle_key)
     app["staff_password_checks"] = PasswordChecks(MAX_WAITING_CHECKS)
+    app["staff_boards"] = BoardCache(settings.board_cache_seconds)
     app.on_startup.append(_warm_up)
     app.router.add_get("/staff/login", login_page)
     app.router.add_post("/staff/login", login)
