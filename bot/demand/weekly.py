@@ -53,7 +53,7 @@ def _week(column, dialect: str) -> ColumnElement:
 
 
 def _as_date(value) -> date:
-    return value if isinstance(value, date) and not isinstance(value, datetime) else date.fromisoformat(str(value)[:10])
+    return date.fromisoformat(str(value)[:10])
 
 
 def _where(filters: Filters):
@@ -113,26 +113,23 @@ def figures(connection, filters: Filters, threshold: int) -> WeeklyCells:
     return cells
 
 
-def by_domain(connection, filters: Filters, threshold: int) -> WeeklyCells:
+def _by_concern_detail(connection, filters: Filters, threshold: int, table, key) -> WeeklyCells:
     week = _week(demand_events.c.hour, connection.dialect.name)
     inner = (
-        select(demand_event_domains.c.domain.label("key"), week, func.count().label("n"))
-        .select_from(demand_event_domains.join(demand_events, demand_events.c.id == demand_event_domains.c.event_id))
+        select(key.label("key"), week, func.count().label("n"))
+        .select_from(table.join(demand_events, demand_events.c.id == table.c.event_id))
         .where(and_(_where(filters), _is_concern()))
-        .group_by(demand_events.c.municipality, week, demand_event_domains.c.domain).subquery()
+        .group_by(demand_events.c.municipality, week, key).subquery()
     )
     return _per_week(connection, inner, threshold)
+
+
+def by_domain(connection, filters: Filters, threshold: int) -> WeeklyCells:
+    return _by_concern_detail(connection, filters, threshold, demand_event_domains, demand_event_domains.c.domain)
 
 
 def by_window(connection, filters: Filters, threshold: int) -> WeeklyCells:
-    week = _week(demand_events.c.hour, connection.dialect.name)
-    inner = (
-        select(demand_event_windows.c.window_id.label("key"), week, func.count().label("n"))
-        .select_from(demand_event_windows.join(demand_events, demand_events.c.id == demand_event_windows.c.event_id))
-        .where(and_(_where(filters), _is_concern()))
-        .group_by(demand_events.c.municipality, week, demand_event_windows.c.window_id).subquery()
-    )
-    return _per_week(connection, inner, threshold)
+    return _by_concern_detail(connection, filters, threshold, demand_event_windows, demand_event_windows.c.window_id)
 
 
 def by_combination(connection, filters: Filters, threshold: int) -> WeeklyCells:
