@@ -7,8 +7,9 @@
 Scenarios, each `--seconds` long, with 4 residents loading the page one request after another:
 idle; a login flood (10 parallel attackers, each attempt from another forwarded address and
 for another staff name, so per-account and per-address throttling cannot stop it); four staff
-refreshing the dashboard and its chart over `--events` events; one staff exporting the CSV in
-a loop. With --before-checkout, the same measurement runs first against that checkout's
+refreshing the dashboard and its chart over `--events` events, on the same view and on a new
+period every round (what no cache answers); one staff exporting the CSV of a new period in a
+loop. With --before-checkout, the same measurement runs first against that checkout's
 bot.web (its own code and migrations), then against this one. Loopback only, SQLite.
 """
 from __future__ import annotations
@@ -16,6 +17,7 @@ from __future__ import annotations
 import argparse
 import asyncio
 import datetime
+import itertools
 import json
 import os
 import random
@@ -25,7 +27,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional
+from typing import Callable, Dict, List, Optional
 
 import aiohttp
 from sqlalchemy import create_engine
@@ -171,19 +173,34 @@ async def login_flood(url: str, stop: asyncio.Event, statuses: List[int]) -> Non
     await asyncio.gather(*(attacker(i) for i in range(ATTACKERS)))
 
 
-async def staff_loop(url: str, stop: asyncio.Event, paths: List[str], clients: int, durations: List[float]) -> None:
+async def staff_loop(url: str, stop: asyncio.Event, paths_of: Callable[[int], List[str]], clients: int,
+                     durations: List[float]) -> None:
+    rounds = itertools.count()
+
     async def member() -> None:
         session = await log_in(url)
         async with session:
             while not stop.is_set():
                 started = time.perf_counter()
-                for path in paths:
+                for path in paths_of(next(rounds)):
                     async with session.get(url + path) as response:
                         await response.read()
                         assert response.status == 200, (path, response.status)
                 durations.append(time.perf_counter() - started)
 
     await asyncio.gather(*(member() for _ in range(clients)))
+
+
+def same_view(*paths: str) -> Callable[[int], List[str]]:
+    return lambda _: list(paths)
+
+
+def new_view(*paths: str) -> Callable[[int], List[str]]:
+    """Each round another start date: no cache can answer it, the figures are computed anew."""
+    def paths_of(number: int) -> List[str]:
+        day = last_complete_monday() - datetime.timedelta(weeks=25) + datetime.timedelta(days=number % 150)
+        return [f"{path}?from={day.isoformat()}" for path in paths]
+    return paths_of
 
 
 def summary(latencies: List[float]) -> Dict[str, float]:
@@ -216,10 +233,10 @@ def flood(url: str):
     return run
 
 
-def staff_work(url: str, paths: List[str], clients: int):
+def staff_work(url: str, paths_of: Callable[[int], List[str]], clients: int):
     async def run(stop, details):
         durations: List[float] = []
-        await staff_loop(url, stop, paths, clients, durations)
+        await staff_loop(url, stop, paths_of, clients, durations)
         details["staff_rounds"] = len(durations)
         details["staff_round_s"] = round(sum(durations) / max(1, len(durations)), 2)
     return run
@@ -232,8 +249,9 @@ def measure(checkout: Path, events: int, seconds: float) -> Dict:
             url = site.url
             return {
                 "idle": asyncio.run(scenario(url, seconds, None)),
-                "staff": asyncio.run(scenario(url, seconds, staff_work(url, ["/staff", "/staff/chart.png"], STAFF))),
-                "csv": asyncio.run(scenario(url, seconds, staff_work(url, ["/staff/export.csv"], 1))),
+                "staff": asyncio.run(scenario(url, seconds, staff_work(url, same_view("/staff", "/staff/chart.png"), STAFF))),
+                "staff_new": asyncio.run(scenario(url, seconds, staff_work(url, new_view("/staff", "/staff/chart.png"), STAFF))),
+                "csv": asyncio.run(scenario(url, seconds, staff_work(url, new_view("/staff/export.csv"), 1))),
                 "flood": asyncio.run(scenario(url, seconds, flood(url))),
             }
         finally:
@@ -243,8 +261,9 @@ def measure(checkout: Path, events: int, seconds: float) -> Dict:
 SCENARIOS = (
     ("idle", "nothing else"),
     ("flood", f"login flood: {ATTACKERS} parallel attackers, a new name and address each attempt"),
-    ("staff", f"{STAFF} staff refreshing /staff and its chart"),
-    ("csv", "1 staff exporting the CSV in a loop"),
+    ("staff", f"{STAFF} staff refreshing /staff and its chart (the same view)"),
+    ("staff_new", f"{STAFF} staff refreshing /staff and its chart, each round a new period"),
+    ("csv", "1 staff exporting the CSV in a loop, each time a new period"),
 )
 
 
@@ -268,7 +287,8 @@ def table(before: Optional[Dict], after: Dict, events: int, seconds: float) -> s
 
     lines = [
         f"{RESIDENTS} residents loading GET / and /api/municipalities of the same bot.web process, {seconds:g} s per "
-        f"scenario, {events:,} events in SQLite over 26 finished weeks; machine: {os.cpu_count()} cores.",
+        f"scenario, {events:,} events in SQLite over 26 finished weeks; machine: {os.cpu_count()} cores; "
+        "staff side: rounds completed and their mean duration (a round is the page and its chart, or one CSV).",
         "",
         "| while | residents' p95 before | residents' p95 after | staff side before | staff side after |",
         "|---|---|---|---|---|",
