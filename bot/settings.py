@@ -23,7 +23,6 @@ DEMAND_EVENT_KEY_ENV = "DEMAND_EVENT_KEY"
 SAMPLES_ENV = "STORE_REDACTED_SAMPLES"
 ACTION_TOKEN_ENV = "ACTION_SERVER_TOKEN"
 CHAT_COOKIE_KEY_ENV = "MADOGUCHI_COOKIE_KEY"
-TRUSTED_PROXY_ENV = "MADOGUCHI_TRUSTED_PROXIES"
 
 
 def _secret(name: str) -> Optional[str]:
@@ -64,9 +63,3 @@ def chat_cookie_key() -> bytes:
     process; set it when several serve the same site)."""
     configured = _secret(CHAT_COOKIE_KEY_ENV)
     return configured.encode() if configured else _process_cookie_key
-
-
-def trusted_proxies() -> frozenset:
-    """Peers whose X-Forwarded-* headers are believed (nginx on the same machine by default)."""
-    configured = os.environ.get(TRUSTED_PROXY_ENV, "127.0.0.1,::1")
-    return frozenset(address.strip() for address in configured.split(",") if address.strip())

@@ -54,6 +54,18 @@ staff_sessions = Table(
     Column("staff_name", String(64), ForeignKey("staff_accounts.name", ondelete="CASCADE"), nullable=False),
     Column("csrf_token", String(64), nullable=False),
     Column("expires_at", DateTime, nullable=False, index=True),
+    # Slides with every request; a session unused for the idle timeout ends (bot/staff/accounts.py).
+    Column("last_seen", DateTime, nullable=True),
+)
+
+# Recent wrong staff passwords: one row per failure and per key (an HMAC of the account name or
+# of the client address), deleted once older than the throttle's window (bot/staff/throttle.py).
+staff_login_failures = Table(
+    "staff_login_failures",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("key_hash", String(64), nullable=False, index=True),
+    Column("failed_at", DateTime, nullable=False, index=True),
 )
 
 # Not part of the demand log: redacted texts kept for trainers, only when a municipality

@@ -1,31 +1,12 @@
-"""What the web app may believe about the client behind a request.
-
-nginx on the same machine terminates TLS and forwards the client's address; its
-X-Forwarded-* headers are believed only when the request really comes from it (a trusted
-proxy address), never from a client that writes them itself.
-"""
+"""What the web app may believe about the client behind a request: one answer for the chat
+and the staff pages (bot/staff/settings.py holds the trusted proxies, read once at start-up)."""
 from __future__ import annotations
 
 from aiohttp import web
 
-from bot.settings import trusted_proxies
-
-
-def from_trusted_proxy(request: web.Request) -> bool:
-    return request.remote in trusted_proxies()
+from bot.staff.settings import is_https
 
 
 def uses_tls(request: web.Request) -> bool:
-    if request.secure:
-        return True
-    return from_trusted_proxy(request) and request.headers.get("X-Forwarded-Proto", "").lower() == "https"
-
-
-def client_address(request: web.Request) -> str:
-    """The client's address: the last hop nginx added when the peer is nginx, else the peer."""
-    if from_trusted_proxy(request):
-        forwarded = request.headers.get("X-Forwarded-For", "")
-        last_hop = forwarded.split(",")[-1].strip()
-        if last_hop:
-            return last_hop
-    return request.remote or ""
+    """Whether the client reached us over TLS (nginx's X-Forwarded-Proto, believed only from it)."""
+    return is_https(request, request.app["staff_settings"])
