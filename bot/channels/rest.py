@@ -43,6 +43,7 @@ PUBLIC_PREFIX = "rest-"
 # that conversation and read its answers.
 _PUBLIC_SENDER = re.compile(r"[A-Za-z0-9_-]{22,128}")
 _MESSAGE_ID = re.compile(r"[0-9a-f]{32}")
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
 # Rasa's own commands a client may send to its own conversation (its id is unguessable).
 OWNER_COMMANDS = ("/restart",)
 
@@ -129,6 +130,8 @@ async def as_resident_wrote(agent: Any, sender: str, text: str) -> str:
 def read_part(text: Any) -> tuple:
     """(the part the bot reads, whether something was left out)."""
     text = "" if text is None else str(text)
+    # Lone surrogates (broken emoji) cannot be stored or encoded: one replacement character each.
+    text = _LONE_SURROGATE.sub("\ufffd", text)
     return text[:MAX_MESSAGE_CHARS], len(text) > MAX_MESSAGE_CHARS
 
 

@@ -6,6 +6,7 @@ read text the same way.
 from __future__ import annotations
 
 import functools
+import re
 from dataclasses import dataclass
 from typing import List
 
@@ -34,6 +35,9 @@ class Morpheme:
         return self.pos == "名詞" and self.pos_detail == "人名"
 
 
+_LONE_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 @functools.lru_cache(maxsize=1)
 def _tagger() -> fugashi.Tagger:
     # unidic-lite ships its dictionary inside the wheel: no download at run time.
@@ -47,7 +51,9 @@ def analyze(original: str) -> List[Morpheme]:
     normalized = normalize(original)
     if is_romaji(normalized.text):
         normalized = _compose(normalized, to_kana(normalized.text))
-    analysed_text = normalized.text
+    # A lone surrogate (a broken emoji from a client) cannot be encoded for MeCab; one
+    # replacement character in its place keeps every offset.
+    analysed_text = _LONE_SURROGATE.sub("\ufffd", normalized.text)
     if is_mostly_katakana(analysed_text):
         analysed_text = katakana_to_hiragana(analysed_text)
 

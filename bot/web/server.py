@@ -147,6 +147,7 @@ async def chat(request: web.Request) -> web.Response:
     if len(message) > MAX_MESSAGE_CHARS:
         notes.append({"text": say("message_cut", detect_language(message[:MAX_MESSAGE_CHARS]), chars=MAX_MESSAGE_CHARS)})
     headers = {RELAY_HEADER: relay_token() or ""}
+    status = 200
     try:
         async with request.app["http"].post(request.app["rasa_webhook"], json=payload, headers=headers) as response:
             if response.status != 200:
@@ -154,11 +155,11 @@ async def chat(request: web.Request) -> web.Response:
             answer = await response.json()
     except Exception as error:  # the resident always gets a kind answer, never a stack trace
         logger.warning("chat relay failed: %s", type(error).__name__)
-        answer = None
+        answer, status = None, 502
     if not answer:
         # Rasa answers nothing when the action server is down: never leave a resident in silence.
         answer = [static_fallback(payload["metadata"].get("municipality"))]
-    reply = web.json_response(notes + answer, status=200 if answer[0].get("recipient_id") or notes else 502)
+    reply = web.json_response(notes + answer, status=status)
     conversation_cookie.set_cookie(request, reply, cookie)
     return reply
 
