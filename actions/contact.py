@@ -27,7 +27,7 @@ class ActionContactHours(Action):
         language = language_of(tracker)
         windows = [directory.by_id[i] for i in tracker.get_slot("last_windows") or [] if i in directory.by_id]
         if not windows and code:
-            windows = [coordinating_window(directory.municipality(code))]
+            windows = [coordinating_window(directory.municipality(code), directory.routing)]
         if not windows:
             dispatcher.utter_message(text=say("contact_hours_unknown", language))
             return []
@@ -53,7 +53,7 @@ class ActionHumanHandoff(Action):
                                               fallback_phone=fallback.phone, fallback_hours=fallback.hours))
             return []
         municipality = directory.municipality(code)
-        window = coordinating_window(municipality)
+        window = coordinating_window(municipality, directory.routing)
         record_demand(tracker, Outcome.HANDOFF, code, window_ids=[window.id])
         dispatcher.utter_message(
             text="\n".join([

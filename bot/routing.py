@@ -11,39 +11,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.knowledge.model import Directory, Municipality, Window
-
-# Which kinds of window serve a domain best, most specific first.
-PREFERRED_KINDS: Dict[str, Tuple[str, ...]] = {
-    "elderly": ("community_care",),
-    "disability": ("disability_support",),
-    "child": ("child_family",),
-    "poverty": ("self_reliance", "social_welfare_council"),
-    "hikikomori": ("hikikomori_support", "self_reliance", "community_care"),
-    "carer": ("carer_support", "community_care"),
-    "isolation": ("gathering_place", "social_welfare_council"),
-    "abuse_dv": ("dv_abuse", "child_family", "community_care"),
-    "mental_health": ("health_center",),
-    "housing": ("housing_support", "self_reliance"),
-    "employment": ("employment_support", "self_reliance"),
-    "rights": ("rights_advocacy", "social_welfare_council", "community_care"),
-    "health": ("health_center",),
-    "other": (),
-}
-GENERAL_KINDS = ("coordination", "municipal_office")
-
-# National lines for each kind of danger, in the order a person should try them.
-CRISIS_LINES_BY_CATEGORY: Dict[str, Tuple[str, ...]] = {
-    "medical_emergency": ("fire_ambulance_119",),
-    "violence_now": ("police_110", "dv_plus", "yorisoi"),
-    "child_danger": ("police_110", "child_abuse_189", "child_sos_24h"),
-    "suicide_self_harm": ("yorisoi", "inochi_free_dial", "kokoro_unified"),
-}
-DEFAULT_CRISIS_LINES = ("police_110", "fire_ambulance_119", "yorisoi")
-# National consultation lines offered as ordinary options (not as an emergency) with a domain.
-NATIONAL_LINES_BY_DOMAIN: Dict[str, Tuple[str, ...]] = {
-    "mental_health": ("kokoro_unified", "yorisoi"),
-}
-
+from bot.knowledge.routing_preferences import RoutingPreferences
 
 class Reason:
     """Why a window is in the list (the reply turns the code into a sentence)."""
@@ -100,21 +68,23 @@ def department_window(municipality: Municipality) -> Window:
     )
 
 
-def _specificity(window: Window, domain: str) -> Tuple[int, int]:
-    preferred = PREFERRED_KINDS.get(domain, ())
+def _specificity(window: Window, domain: str, preferences: RoutingPreferences) -> Tuple[int, int]:
+    preferred = preferences.preferred_kinds.get(domain, ())
     rank = preferred.index(window.kind) if window.kind in preferred else len(preferred)
     return rank, len(window.domains)
 
 
-def window_for_domain(municipality: Municipality, domain: str) -> Window:
-    specific = [w for w in municipality.windows if domain in w.domains and w.kind not in GENERAL_KINDS]
+def window_for_domain(municipality: Municipality, domain: str, preferences: RoutingPreferences) -> Window:
+    general = preferences.general_kinds
+    specific = [w for w in municipality.windows if domain in w.domains and w.kind not in general]
     if specific:
-        return min(specific, key=lambda w: _specificity(w, domain))
-    return coordinating_window(municipality, domain)
+        return min(specific, key=lambda w: _specificity(w, domain, preferences))
+    return coordinating_window(municipality, preferences, domain)
 
 
-def coordinating_window(municipality: Municipality, domain: Optional[str] = None) -> Window:
-    for kind in GENERAL_KINDS:
+def coordinating_window(municipality: Municipality, preferences: RoutingPreferences,
+                        domain: Optional[str] = None) -> Window:
+    for kind in preferences.general_kinds:
         candidates = [w for w in municipality.windows if w.kind == kind]
         covering = [w for w in candidates if domain is None or domain in w.domains]
         if covering or candidates:
@@ -123,12 +93,14 @@ def coordinating_window(municipality: Municipality, domain: Optional[str] = None
 
 
 def crisis_lines_for(directory: Directory, categories: Sequence[str]) -> List[Window]:
+    """Every id was checked against the national lines when the directory was loaded."""
+    preferences = directory.routing
     wanted: List[str] = []
     for category in categories or ("",):
-        for line_id in CRISIS_LINES_BY_CATEGORY.get(category, DEFAULT_CRISIS_LINES):
+        for line_id in preferences.crisis_lines_by_category.get(category, preferences.default_crisis_lines):
             if line_id not in wanted:
                 wanted.append(line_id)
-    return [directory.by_id[line_id] for line_id in wanted if line_id in directory.by_id]
+    return [directory.by_id[line_id] for line_id in wanted]
 
 
 def route_concern(
@@ -152,12 +124,12 @@ def route_concern(
             add(line, Reason.CRISIS)
     if municipality is not None:
         for domain in domains:
-            add(window_for_domain(municipality, domain), Reason.DOMAIN, domain)
+            add(window_for_domain(municipality, domain, directory.routing), Reason.DOMAIN, domain)
         if len(domains) >= 2:
-            add(coordinating_window(municipality), Reason.COORDINATION)
+            add(coordinating_window(municipality, directory.routing), Reason.COORDINATION)
         elif not domains and not crisis:
-            add(coordinating_window(municipality), Reason.GENERAL)
+            add(coordinating_window(municipality, directory.routing), Reason.GENERAL)
     for domain in domains:
-        for line_id in NATIONAL_LINES_BY_DOMAIN.get(domain, ()):
+        for line_id in directory.routing.national_lines_by_domain.get(domain, ()):
             add(directory.by_id[line_id], Reason.NATIONAL_LINE, domain)
     return Referral(municipality, tuple(domains), crisis, tuple(labels))

@@ -57,7 +57,7 @@ async def test_the_8050_worry_gets_a_window_per_domain_and_the_coordinator(deman
     referral = sent[0]["custom"]
     assert referral["type"] == "referral" and referral["municipality"] == "eniwa"
     assert set(referral["domains"]) == {"elderly", "hikikomori", "poverty"}
-    coordinator = coordinating_window(current_directory().municipality("eniwa"))
+    coordinator = coordinating_window(current_directory().municipality("eniwa"), current_directory().routing)
     assert coordinator.name in sent[0]["text"]
     assert sent[-1]["text"] == say("anything_else")
     assert slots["municipality"] == "eniwa" and coordinator.id in slots["last_windows"]
@@ -122,7 +122,7 @@ async def test_naming_the_town_refers_the_waiting_concern(demand_log):
 
 async def test_contact_hours_are_those_of_the_windows_just_given(demand_log):
     directory = current_directory()
-    window = coordinating_window(directory.municipality("yonago"))
+    window = coordinating_window(directory.municipality("yonago"), directory.routing)
     sent, _ = await run(ActionContactHours(), make_tracker("何時まで？", intent="ask_contact_hours",
                                                             slots={"municipality": "yonago", "last_windows": [window.id]}))
     assert window.name in sent[0]["text"]
@@ -132,7 +132,7 @@ async def test_contact_hours_are_those_of_the_windows_just_given(demand_log):
 
 async def test_asking_for_a_person_gives_the_coordinating_window_phone(demand_log):
     municipality = current_directory().municipality("matsudo")
-    window = coordinating_window(municipality)
+    window = coordinating_window(municipality, current_directory().routing)
     sent, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human", slots={"municipality": "matsudo"}))
     assert sent[0]["custom"]["type"] == "handoff" and window.name in sent[0]["text"]
     assert municipality.department.phone in sent[0]["text"], "the seeds give 松戸市's department phone"

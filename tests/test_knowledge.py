@@ -99,3 +99,17 @@ def test_every_phone_shown_is_written_in_the_seeds():
                 seed = _squash((SHARED / "seeds" / file_name).read_text(encoding="utf-8"))
                 digits = re.sub(r"\D", "", phone)
                 assert digits in re.sub(r"\D", "", seed), f"{municipality.code}: {phone} not in {file_name}"
+
+
+@pytest.mark.parametrize("broken, named", [
+    ("  elderly: [community_care]", "  elderly: [day_spa]"),
+    ("  medical_emergency: [fire_ambulance_119]", "  medical_emergency: [fire_ambulance_999]"),
+])
+def test_routing_preferences_with_an_unknown_code_are_refused_by_name(tmp_path, broken, named):
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, folder)
+    routing = folder / "routing.yml"
+    routing.write_text(routing.read_text(encoding="utf-8").replace(broken, named), encoding="utf-8")
+    with pytest.raises(KnowledgeError) as error:
+        load_directory(folder)
+    assert "routing.yml" in str(error.value) and named.split("[")[1].rstrip("]") in str(error.value)

@@ -5,7 +5,7 @@ import pytest
 from bot.knowledge import current_directory
 from bot.nlu.concern_labels import load_labelled_examples
 from bot.paths import NLU_EVAL_DIR
-from bot.routing import GENERAL_KINDS, Reason, route_concern
+from bot.routing import Reason, route_concern
 from bot.taxonomy import load_taxonomy
 
 DIRECTORY = current_directory()
@@ -19,9 +19,9 @@ def assert_good_referral(referral, domains, crisis):
         assert kinds[0] == "crisis_line"
     local = [r.window for r in referral.windows if r.window.kind != "crisis_line"]
     for domain in domains:
-        assert any(domain in w.domains or w.kind in GENERAL_KINDS for w in local), domain
+        assert any(domain in w.domains or w.kind in DIRECTORY.routing.general_kinds for w in local), domain
     if len(set(domains)) >= 2:
-        assert any(kind in GENERAL_KINDS for kind in kinds)
+        assert any(kind in DIRECTORY.routing.general_kinds for kind in kinds)
         assert referral.compound
 
 

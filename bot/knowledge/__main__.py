@@ -12,7 +12,6 @@ from pathlib import Path
 
 from bot.knowledge.loader import KnowledgeError, load_directory
 from bot.paths import KNOWLEDGE_DIR
-from bot.routing import GENERAL_KINDS
 from bot.taxonomy import load_taxonomy
 
 
@@ -21,7 +20,7 @@ def summary_lines(directory) -> list:
     lines = []
     for municipality in directory.municipalities.values():
         specific = {
-            code: sum(1 for w in municipality.windows if code in w.domains and w.kind not in GENERAL_KINDS)
+            code: sum(1 for w in municipality.windows if code in w.domains and w.kind not in directory.routing.general_kinds)
             for code in codes
         }
         coordination = len(municipality.coordination_windows())

@@ -12,7 +12,8 @@ from bot.paths import KNOWLEDGE_DIR
 from bot.taxonomy import load_taxonomy
 
 NATIONAL_FILE = "national_crisis_lines.yml"
-NOT_MUNICIPALITIES = {"taxonomy.yml", NATIONAL_FILE}
+ROUTING_FILE = "routing.yml"
+NOT_MUNICIPALITIES = {"taxonomy.yml", NATIONAL_FILE, ROUTING_FILE}
 _PHONE = re.compile(r"^#?[0-9][0-9-]*$")
 _SOURCE = re.compile(r"^[0-9A-Za-z_.-]+\.(txt|yml):[1-9][0-9]*$")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
@@ -166,4 +167,8 @@ def load_directory(directory: Path = KNOWLEDGE_DIR) -> Directory:
             if window.id in by_id:
                 raise KnowledgeError(path.name, f"window '{window.id}'", "id", "is used twice in the directory")
             by_id[window.id] = window
-    return Directory(municipalities, crisis_lines, by_id)
+    # Imported here: the preferences' checks raise this module's KnowledgeError.
+    from bot.knowledge.routing_preferences import load_routing_preferences
+
+    routing = load_routing_preferences(directory / ROUTING_FILE, (line.id for line in crisis_lines))
+    return Directory(municipalities, crisis_lines, by_id, routing)

@@ -6,7 +6,10 @@ phone + schedule → `Window`. Codes for `kind` and `domains` come from the shar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from typing import Dict, List, Optional, Tuple
+from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
+
+if TYPE_CHECKING:
+    from bot.knowledge.routing_preferences import RoutingPreferences
 
 
 @dataclass(frozen=True)
@@ -63,6 +66,7 @@ class Directory:
     municipalities: Dict[str, Municipality]
     crisis_lines: Tuple[Window, ...]
     by_id: Dict[str, Window] = field(default_factory=dict)
+    routing: Optional["RoutingPreferences"] = None  # knowledge/routing.yml
 
     def municipality(self, code: str) -> Optional[Municipality]:
         return self.municipalities.get(code)
