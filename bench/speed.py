@@ -12,6 +12,7 @@ import asyncio
 import json
 import os
 import statistics
+import secrets
 import subprocess
 import sys
 import time
@@ -23,6 +24,7 @@ import aiohttp
 
 from bench.benchmarks_file import replace_section
 from bot.paths import MODEL_PATH, PROJECT_ROOT
+from bot.settings import ACTION_TOKEN_ENV
 from ops.local_services import RASA, free_port
 
 OUT = PROJECT_ROOT / "bench" / "out" / "speed"
@@ -103,11 +105,13 @@ async def measure(webhook: str, messages: List[str], total: int, concurrency: in
     latencies: List[float] = []
     errors = 0
     counter = iter(range(total))
+    run_id = secrets.token_hex(12)
 
     async def resident(number: int, session: aiohttp.ClientSession) -> None:
         nonlocal errors
         for index in counter:
-            body = {"sender": f"speed-{concurrency}-{number}", "message": messages[index % len(messages)]}
+            # The REST channel wants ids as hard to guess as a UUID; one per simulated resident.
+            body = {"sender": f"speed-{concurrency}-{number}-{run_id}", "message": messages[index % len(messages)]}
             started = time.perf_counter()
             try:
                 async with session.post(webhook, json=body) as response:
@@ -136,12 +140,15 @@ def run(total: int) -> dict:
     OUT.mkdir(parents=True, exist_ok=True)
     stock_model = ensure_stock_bot()
     results = {}
-    actions = subprocess.Popen([RASA, "run", "actions", "--actions", "actions", "--port", str(free_port())],
+    action_port = str(free_port())
+    token = secrets.token_hex(16)
+    ENV[ACTION_TOKEN_ENV] = token  # Rasa reads it in endpoints.yml; the action server checks it
+    actions = subprocess.Popen([sys.executable, "-m", "actions.server", "--port", action_port],
                                cwd=PROJECT_ROOT, env={**ENV, "DATABASE_URL": f"sqlite:///{OUT / 'demand.sqlite3'}"},
                                stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-    action_port = actions.args[-1]
     endpoints = OUT / "endpoints.yml"
-    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n')
+    endpoints.write_text(f'action_endpoint:\n  url: "http://127.0.0.1:{action_port}/webhook"\n'
+                         f"  token: ${{{ACTION_TOKEN_ENV}}}\n")
     time.sleep(8)
     try:
         for name, model, cwd, messages, extra in (
