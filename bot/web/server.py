@@ -23,7 +23,7 @@ from bot.knowledge import current_directory
 from bot.nlu.language import detect_language
 from bot.settings import MAX_MESSAGE_CHARS, relay_token
 from bot.staff.views import add_staff_routes
-from bot.texts import say
+from bot.texts import lookup, say
 from bot.web import conversation_cookie
 
 STATIC_DIR = Path(__file__).with_name("static")
@@ -83,7 +83,10 @@ def render_index() -> str:
     page = (STATIC_DIR / "index.html").read_text(encoding="utf-8")
     helplines = "\n".join(_line_item(lines[i]) for i in HELPLINE_IDS if i in lines)
     banner = "\n".join(_line_item(lines[i], label) for label, i in BANNER_LINES if i in lines)
-    return page.replace("<!--HELPLINES-->", helplines).replace("<!--CRISIS_BANNER-->", banner)
+    # "<" escaped, so no text can close the data element early.
+    page_texts = json.dumps(lookup("page"), ensure_ascii=False).replace("<", "\\u003c")
+    return (page.replace("<!--HELPLINES-->", helplines).replace("<!--CRISIS_BANNER-->", banner)
+            .replace("<!--PAGE_TEXTS-->", page_texts))
 
 
 async def index(request: web.Request) -> web.Response:

@@ -10,6 +10,9 @@
   const typing = document.getElementById("typing");
   const banner = document.getElementById("crisis-banner");
   const select = document.getElementById("municipality");
+  // The page's own sentences come from bot/texts (one home for every sentence a resident reads),
+  // embedded by the server as JSON data, not script.
+  const TEXT = JSON.parse(document.getElementById("page-texts").textContent);
   const PHONE = /(#?\d{2,5}-\d{1,4}-\d{3,5}|#\d{4}|\b1[01][09]\b)/g;
 
   // The conversation's id lives in an HttpOnly cookie the server issues: this page never
@@ -82,8 +85,8 @@
       const call = document.createElement("a");
       call.className = "call";
       call.href = telHref(info.phone);
-      call.textContent = `電話する ${info.phone}`;
-      call.setAttribute("aria-label", `${info.name}に電話する ${info.phone}`);
+      call.textContent = `${TEXT.call} ${info.phone}`;
+      call.setAttribute("aria-label", `${info.name} ${TEXT.call} ${info.phone}`);
       card.appendChild(call);
     }
     const body = document.createElement("p");
@@ -101,7 +104,7 @@
       const call = document.createElement("a");
       call.className = "call";
       call.href = telHref(w.phone);
-      call.textContent = `電話する ${w.phone}`;
+      call.textContent = `${TEXT.call} ${w.phone}`;
       const hours = document.createElement("p");
       hours.textContent = w.hours || "";
       card.append(heading, call, hours);
@@ -113,7 +116,7 @@
     const group = document.createElement("div");
     group.className = "choices";
     group.setAttribute("role", "group");
-    group.setAttribute("aria-label", "当てはまるものを選んでください");
+    group.setAttribute("aria-label", TEXT.choose);
     for (const choice of buttons) {
       const button = document.createElement("button");
       button.type = "button";
@@ -160,7 +163,7 @@
       const messages = await response.json();
       return render(Array.isArray(messages) ? messages : []);
     } catch (error) {
-      addBotText("ごめんなさい。いま つながりません。すこし まってから もういちど おくってください。");
+      addBotText(TEXT.offline);
       // Give a typed message back so the resident does not have to write it again.
       if (shown === undefined && !input.value) input.value = message;
       return false;
@@ -174,7 +177,7 @@
     event.preventDefault();
     const text = input.value;
     if (!text.trim()) {
-      addBotText("困っていることを書いてから、送信を押してください。");
+      addBotText(TEXT.empty_message);
       input.focus();
       return;
     }
