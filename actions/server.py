@@ -18,6 +18,7 @@ from rasa_sdk.endpoint import create_app
 from sanic import response
 from sanic.request import Request
 
+from bot.knowledge import current_directory
 from bot.privacy.log_guard import install_log_guard
 from bot.settings import ACTION_TOKEN_ENV, action_server_token
 
@@ -52,6 +53,7 @@ def main() -> None:
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     install_log_guard()
+    current_directory()  # an invalid knowledge file stops start-up here, with its message
     token = action_server_token()
     if not token:
         sys.exit(f"Set {ACTION_TOKEN_ENV} (the same value Rasa reads in endpoints.yml) to start the action server.")
