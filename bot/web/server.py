@@ -47,7 +47,8 @@ def static_fallback(code: Optional[str]) -> Dict[str, str]:
     municipality = current_directory().municipality(code) if code else None
     department = municipality.department if municipality else None
     if department and department.phone:
-        contact = f"{municipality.name}の{department.name}（{department.phone}）"
+        office = department.name if municipality.department_is_prefectural else f"{municipality.name}の{department.name}"
+        contact = f"{office}（{department.phone}）"
     else:
         line = current_directory().by_id["yorisoi"]
         contact = f"{line.name}（{line.phone}、{line.hours}）"
