@@ -286,6 +286,10 @@ def test_a_prefectural_section_is_named_with_its_prefecture():
     assert not problems, "\n".join(problems)
     kamikoani = directory.municipality("kamikoani")
     assert kamikoani.department_is_prefectural and not directory.municipality("eniwa").department_is_prefectural
+    from bot.web.server import static_fallback  # the outage message names the section as it is
+
+    assert "上小阿仁村の" not in static_fallback("kamikoani")["text"]
+    assert "秋田県 健康福祉部 地域・家庭福祉課（018-860-1342）" in static_fallback("kamikoani")["text"]
 
 
 def test_no_window_of_a_specific_kind_is_tagged_with_every_domain():
