@@ -24,8 +24,10 @@ class ActionOutOfScope(Action):
         language = language_of(tracker)
         record_demand(tracker, Outcome.OUT_OF_SCOPE, code)
         keep_review_sample(tracker, Outcome.OUT_OF_SCOPE, code)
-        department = current_directory().municipality(code).department if code else None
-        if department and department.phone and department.name:
+        municipality = current_directory().municipality(code) if code else None
+        department = municipality.department if municipality else None
+        # A prefecture's section does not handle the town's own procedures: the town office does.
+        if department and department.phone and department.name and not municipality.department_is_prefectural:
             contact = say("out_of_scope_contact", language, office_name=department.name, office_phone=department.phone)
         else:
             contact = say("out_of_scope_contact_no_phone", language)

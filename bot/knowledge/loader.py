@@ -14,7 +14,8 @@ from bot.taxonomy import load_taxonomy
 NATIONAL_FILE = "national_crisis_lines.yml"
 ROUTING_FILE = "routing.yml"
 NOT_MUNICIPALITIES = {"taxonomy.yml", NATIONAL_FILE, ROUTING_FILE}
-_PHONE = re.compile(r"^#?[0-9][0-9-]*$")
+# A number, and the extension when the seed prints one (「内線 231」「（内 292）」「（277）」 → " 内線231").
+_PHONE = re.compile(r"^#?[0-9][0-9-]*( 内線[0-9]+)?$")
 _SOURCE = re.compile(r"^[0-9A-Za-z_.-]+\.(txt|yml):[1-9][0-9]*$")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
 
@@ -48,7 +49,7 @@ class _Checker:
         if value is None:
             return None
         if not isinstance(value, str) or not _PHONE.match(value):
-            self.fail(entry, field, f"must be digits and hyphens (e.g. \"0123-33-3131\") or null, not {value!r}")
+            self.fail(entry, field, f"must be digits and hyphens (e.g. \"0123-33-3131\"), optionally \" 内線123\", or null, not {value!r}")
         return value
 
     def source(self, raw: dict, entry: str, required: bool = True) -> Optional[str]:

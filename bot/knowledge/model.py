@@ -60,6 +60,13 @@ class Municipality:
     def coordination_windows(self) -> List[Window]:
         return [w for w in self.windows if w.kind == "coordination"]
 
+    @property
+    def department_is_prefectural(self) -> bool:
+        """The seed's contact is a prefecture's section (a prefectural model project), named with
+        the prefecture ("秋田県 健康福祉部 …"): never to be presented as the town's own office."""
+        name = self.department.name or ""
+        return self.name != self.prefecture and name.startswith(self.prefecture)
+
 
 @dataclass(frozen=True)
 class Directory:

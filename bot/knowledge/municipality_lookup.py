@@ -10,7 +10,8 @@ _SUFFIXES = ("市", "町", "村", "区")
 
 
 def municipality_in_text(directory: Directory, text: str) -> Optional[str]:
-    """The code of the municipality named in `text`, preferring the longest name found."""
+    """The code of the municipality named in `text`, preferring the longest name found, and a
+    town over its prefecture (「埼玉県狭山市」 is 狭山市, not the 埼玉県 entry)."""
     folded = fold_for_matching(text or "")
     best: Optional[tuple] = None
     for code, municipality in directory.municipalities.items():
@@ -20,8 +21,9 @@ def municipality_in_text(directory: Directory, text: str) -> Optional[str]:
             names.add(fold_for_matching(stem))
         names.add(code)
         for name in names:
-            if name and name in folded and (best is None or len(name) > best[0]):
-                best = (len(name), code)
+            rank = (len(name), municipality.name != municipality.prefecture)
+            if name and name in folded and (best is None or rank > best[0]):
+                best = (rank, code)
     return best[1] if best else None
 
 

@@ -47,7 +47,10 @@ def static_fallback(code: Optional[str]) -> Dict[str, str]:
     municipality = current_directory().municipality(code) if code else None
     department = municipality.department if municipality else None
     if department and department.phone:
-        contact = f"{municipality.name}の{department.name}（{department.phone}）"
+        # 「秋田県 健康福祉部…」 is not 小坂町's own section; 「天童市健康福祉部…」 already names its city.
+        named = municipality.department_is_prefectural or (department.name or "").startswith(municipality.name)
+        office = department.name if named else f"{municipality.name}の{department.name}"
+        contact = f"{office}（{department.phone}）"
     else:
         line = current_directory().by_id["yorisoi"]
         contact = f"{line.name}（{line.phone}、{line.hours}）"

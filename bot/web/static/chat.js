@@ -31,8 +31,9 @@
     if (wanted && rows.some((row) => row.code === wanted)) select.value = wanted;
   }).catch(() => {});
 
+  // An extension ("0194-22-2111 内線231") is said to the operator, not dialled.
   function telHref(number) {
-    return "tel:" + number.replace(/-/g, "");
+    return "tel:" + number.replace(/\s*内線.*$/, "").replace(/-/g, "");
   }
 
   // Text → DOM with phone numbers as tel: links; textContent only, so no HTML ever runs.
