@@ -203,6 +203,7 @@ def test_the_web_page_issues_the_conversation_id_and_a_copied_id_reads_nothing(l
                                     {"message": "夫に殴られています。逃げたいです", "municipality": "eniwa",
                                      "sender": "victim-known-id"}, opener=victim)
     assert status == 200
+    assert all("recipient_id" not in m for m in replies), "the id stays in the HttpOnly cookie"
     cookie = next(c for c in victim_jar if c.name == "madoguchi_chat")
     assert "HttpOnly" in headers.get("Set-Cookie", "") and "SameSite=Strict" in headers.get("Set-Cookie", "")
 

@@ -165,6 +165,8 @@ async def chat(request: web.Request) -> web.Response:
     if not answer:
         # Rasa answers nothing when the action server is down: never leave a resident in silence.
         answer = [static_fallback(payload["metadata"].get("municipality"))]
+    # The conversation's id stays in the HttpOnly cookie: no page script needs it.
+    answer = [{k: v for k, v in m.items() if k != "recipient_id"} for m in answer if isinstance(m, dict)]
     reply = web.json_response(notes + answer, status=status)
     conversation_cookie.set_cookie(request, reply, cookie)
     return reply
