@@ -288,7 +288,10 @@ class DomainClassifier(GraphComponent):
                 key=lambda code: -scores[code],
             )
             best = max(scores, key=scores.get)
-            if self._intent_name(message) in self._config["no_domain_intents"]:
+            intent = self._intent_name(message)
+            # A thanks or a greeting that stayed one (no domain was near-certain) names no need:
+            # 「今までありがとうございました」 in a farewell lends thanks a trace of mental_health.
+            if intent in self._config["no_domain_intents"] or intent in SOCIAL_ACTS:
                 chosen = []
             elif not chosen and self._is_concern(message) and scores[best] >= self._config["concern_floor"]:
                 chosen = [best]
