@@ -9,7 +9,7 @@ from typing import Dict, List, Optional, Tuple
 
 from bot.knowledge.model import Municipality, Window
 from bot.nlu.language import JAPANESE
-from bot.routing import Referral, ReferredWindow
+from bot.routing import Reason, Referral, ReferredWindow
 from bot.taxonomy import load_taxonomy
 from bot.texts import lookup, say
 
@@ -105,7 +105,9 @@ def referral_text(referral: Referral, language: str = JAPANESE) -> str:
     if municipality and local:
         parts.append(say("windows_of", language, municipality_name=municipality.name))
         for referred in local:
-            if referred.window.kind == "coordination" and referral.compound and referred.reason:
+            if referred.reason == Reason.HOUSEHOLD:
+                parts.append(say("why_household", language))
+            elif referred.window.kind == "coordination" and referral.compound and referred.reason:
                 parts.append(say("why_coordination", language))
             parts.append(window_text(referred, municipality, language))
     if national:

@@ -27,9 +27,11 @@ EIGHTY_FIFTY = "80歳の母と無職で閉じこもっている兄、母の年�
 
 
 def make_tracker(text="", intent="describe_concern", domains=(), crisis=False, crisis_categories=(),
-                 slots=None, metadata=None, entities=()):
+                 slots=None, metadata=None, entities=(), about=(), lives_in=None, sender="resident-1"):
     """A tracker as the action server receives it after one parsed resident message."""
     latest = {
+        "about": list(about),
+        "lives_in": lives_in,
         "text": text,
         "intent": {"name": intent, "confidence": 0.97},
         "entities": list(entities),
@@ -41,7 +43,7 @@ def make_tracker(text="", intent="describe_concern", domains=(), crisis=False, c
     }
     events = [{"event": "action", "name": "action_listen"},
               {"event": "user", "text": text, "parse_data": latest, "metadata": latest["metadata"]}]
-    return Tracker("resident-1", dict(slots or {}), latest, events, False, None, {}, "action_listen")
+    return Tracker(sender, dict(slots or {}), latest, events, False, None, {}, "action_listen")
 
 
 async def run(action, tracker):
@@ -72,8 +74,8 @@ async def test_danger_comes_first_even_before_asking_where_the_resident_lives(de
     sent, slots = await run(ActionReferConcern(), tracker)
     assert current_directory().by_id["yorisoi"].phone in sent[0]["text"], "a national line in the very first answer"
     assert sent[0]["custom"]["crisis"] is True
-    assert sent[-1]["text"] == say("ask_municipality_after_crisis")
-    assert slots["pending_domains"] == ["mental_health"] and slots["asked_municipality"] is True
+    assert slots["needs_municipality"] is True, "where they live is asked after the lines, by the form"
+    assert slots["pending_domains"] == ["mental_health"] and slots["pending_counted"] is True
     [event] = demand_log.events()
     assert event.outcome == Outcome.CRISIS and event.crisis
 
@@ -99,9 +101,9 @@ async def test_a_chosen_button_is_referred_but_an_invented_domain_is_not(demand_
     assert sent[0]["text"] == say("clarify_concern")
 
 
-async def test_without_a_municipality_the_bot_asks_once_then_says_where_to_call(demand_log):
+async def test_without_a_municipality_the_form_asks_once_then_says_where_to_call(demand_log):
     first, slots = await run(ActionReferConcern(), make_tracker("家賃が払えない", domains=["housing", "poverty"]))
-    assert first[0]["text"] == say("ask_municipality")
+    assert first == [] and slots["needs_municipality"] is True
     assert slots["pending_domains"] == ["housing", "poverty"]
     assert demand_log.events() == [], "nothing is counted until the concern is answered"
     again, _ = await run(ActionReferConcern(), make_tracker("ちょっと言えない", domains=["housing"],
@@ -162,8 +164,9 @@ async def test_a_message_handled_twice_is_counted_once(demand_log):
     for _ in range(2):
         await run(ActionReferConcern(), make_tracker("借金が返せない", domains=["poverty"], metadata=metadata))
     assert len(demand_log.events()) == 1
-    await run(ActionReferConcern(), make_tracker("借金が返せない", domains=["poverty"], metadata={"municipality": "eniwa"}))
-    assert len(demand_log.events()) == 2, "a new message is a new event even with the same words"
+    await run(ActionReferConcern(), make_tracker("借金が返せない", domains=["poverty"], metadata={"municipality": "eniwa"},
+                                                 sender="resident-2"))
+    assert len(demand_log.events()) == 2, "another household is another event even with the same words"
 
 
 async def test_no_event_holds_the_message_id(demand_log):
