@@ -131,7 +131,9 @@ def missing_notice(windows: Sequence[Window], municipality: Optional[Municipalit
             parts.append(say("notice_phone_main_office", language, main_office=main_office(municipality, language)))
         else:
             parts.append(say("phone_missing", language) + say("sentence_end", language))
-    if any(not w.hours for w in windows):
+    if all(not w.hours for w in windows):
+        parts.append(say("notice_hours_all", language))
+    elif any(not w.hours for w in windows):
         parts.append(say("notice_hours", language))
     return say("sentence_join", language).join(parts) if parts else None
 

@@ -40,7 +40,7 @@ def test_a_compound_answer_says_once_what_to_do_about_missing_phones_and_hours(l
     office = "恵庭市役所" if language == "ja" else "the 恵庭市 office"
     notice = say("notice_phone_main_office", language, main_office=office)
     assert text.count(notice) == 1
-    assert text.count(say("notice_hours", language)) == 1
+    assert text.count(say("notice_hours_all", language)) == 1
     # The notice is near the top (after the topics), before any card; no card repeats it.
     assert blocks(text).index(next(b for b in blocks(text) if b.startswith(notice))) < blocks(text).index(cards(text)[0])
     for phrase in (say("phone_missing", language), say("hours_unknown", language)):
