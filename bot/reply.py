@@ -132,7 +132,7 @@ def missing_notice(windows: Sequence[Window], municipality: Optional[Municipalit
         else:
             parts.append(say("phone_missing", language) + say("sentence_end", language))
     if all(not w.hours for w in windows):
-        parts.append(say("notice_hours_all", language))
+        parts.append(say("notice_hours_all" if parts else "notice_hours_none", language))
     elif any(not w.hours for w in windows):
         parts.append(say("notice_hours", language))
     return say("sentence_join", language).join(parts) if parts else None

@@ -60,6 +60,11 @@ def test_the_department_number_is_given_once_when_the_directory_has_it():
     assert payload["call_instead"]["phone"] == matsudo.department.phone
 
 
+def test_hours_alone_are_told_without_an_also():
+    text = referral_text(route_concern(DIRECTORY, [], False, "kamogawa"))
+    assert say("notice_hours_none") in text and say("notice_hours_all") not in text
+
+
 def test_a_prefectural_section_is_not_presented_as_the_village_office():
     text = referral_text(route_concern(DIRECTORY, EIGHTY_FIFTY, False, "kamikoani"))
     assert "上小阿仁村の秋田県" not in text
