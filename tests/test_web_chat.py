@@ -245,6 +245,7 @@ def test_the_first_card_of_an_8050_answer_is_on_a_phone_screen_without_scrolling
     page.keyboard.press("Enter")
     expect(summary.locator("xpath=..")).to_have_attribute("open", "")
     expect(summary.locator("xpath=..").locator(".detail").last).to_contain_text("出典:")
+    assert page.locator("#log details a").count() == 0, "a source's line number never becomes a tel: link"
     expect(first.locator("summary")).to_be_visible()
     # The whole answer in one picture: the sticky bars set in their place so they cover nothing.
     page.evaluate("for (const id of ['helplines', 'composer']) document.getElementById(id).style.position = 'static'")

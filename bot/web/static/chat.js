@@ -71,10 +71,13 @@
     addItem("from-bot").appendChild(bubble);
   }
 
-  function paragraph(className, text) {
+  // `links`: numbers become tel: links (a card's own number has its call button instead, and
+  // a source's line number such as "110行目" must never dial the police).
+  function paragraph(className, text, links = false) {
     const p = document.createElement("p");
     p.className = className;
-    withPhoneLinks(p, text);
+    if (links) withPhoneLinks(p, text);
+    else p.textContent = text;
     return p;
   }
 
@@ -133,13 +136,13 @@
       call.setAttribute("aria-label", `${info.name} ${TEXT.call} ${info.phone}`);
       card.appendChild(call);
     }
-    card.appendChild(paragraph("body", body));
+    card.appendChild(paragraph("body", body, true));
     addItem("from-bot").appendChild(card);
   }
 
   // The one line on missing phones and hours, and the one line on where the facts come from.
   function addNote(text, className) {
-    addItem("from-bot").appendChild(paragraph("note " + className, text));
+    addItem("from-bot").appendChild(paragraph("note " + className, text, className === "notice"));
   }
 
   // The crisis lines the text lists ("・name number（hours）"), as cards with call buttons.
