@@ -3,8 +3,10 @@
 What a resident reads after each kind of turn, which slots the conversation keeps, and the
 one anonymous demand event each concern leaves behind.
 """
+import re
 import uuid
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -144,6 +146,48 @@ async def test_asking_for_a_person_gives_the_coordinating_window_phone(demand_lo
     assert "代表電話" in eniwa[0]["text"]
     nowhere, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human"))
     assert nowhere[0]["text"] == national_fallback("human_without_municipality")
+
+
+async def test_asking_for_a_person_where_the_coordinating_window_has_no_phone(demand_log):
+    directory = current_directory()
+    eniwa = directory.municipality("eniwa")
+    window = coordinating_window(eniwa, directory.routing)
+    assert window.phone is None and eniwa.department.phone is None, "neither is in 恵庭市's seed"
+    line = directory.by_id["yorisoi"]
+    for language in ("ja", "en"):
+        sent, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human",
+                                                                slots={"municipality": "eniwa", "language": language}))
+        text = sent[0]["text"]
+        assert window.name in text
+        assert text.endswith(line.phone), "the answer ends with a number to call"
+        assert sent[0]["custom"]["call"] == {"name": line.name, "phone": line.phone, "source": "national_line"}
+    assert "窓口ナビの資料には" in text or "Our sources have neither" in text
+    japanese, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human",
+                                                               slots={"municipality": "eniwa"}))
+    assert "窓口ナビの資料には、この窓口の電話番号も恵庭市の担当課の電話番号もありません" in japanese[0]["text"], \
+        "it says plainly why a national line"
+    assert "恵庭市役所の代表電話" in japanese[0]["text"]
+    # 松戸市's coordinating window has no phone either, but its department has one: that number.
+    matsudo = directory.municipality("matsudo")
+    assert coordinating_window(matsudo, directory.routing).phone is None
+    sent, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human", slots={"municipality": "matsudo"}))
+    assert sent[0]["text"].endswith(matsudo.department.phone)
+    assert sent[0]["custom"]["call"]["source"] == "department"
+    assert [e.outcome for e in demand_log.events()] == [Outcome.HANDOFF] * 4
+
+
+@pytest.mark.parametrize("code", sorted(current_directory().municipalities))
+async def test_asking_for_a_person_always_ends_with_a_number_from_the_directory(code, demand_log):
+    directory = current_directory()
+    municipality = directory.municipality(code)
+    window = coordinating_window(municipality, directory.routing)
+    sent, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human", slots={"municipality": code}))
+    text, call = sent[0]["text"], sent[0]["custom"]["call"]
+    assert text.endswith(call["phone"])
+    expected = window.phone or municipality.department.phone or directory.by_id["yorisoi"].phone
+    assert call["phone"] == expected
+    if municipality.name != municipality.prefecture:
+        assert f"{municipality.name}の「{municipality.prefecture}" not in text, "a prefecture's section is not the town's"
 
 
 async def test_out_of_scope_answers_kindly_with_a_phone(demand_log):

@@ -21,14 +21,14 @@ async def test_the_8050_household_told_over_three_turns(demand_log):
 
     second, slots = await run(ActionReferConcern(), make_tracker(
         "あと、兄が20年ひきこもっていて、それも心配です", domains=["hikikomori"], metadata=ENIWA, slots=slots))
-    assert say("why_household") in second[0]["text"], "the coordinating window comes with why"
+    assert say("card_why_household") in second[0]["text"], "the coordinating window comes with why"
     assert coordinator_id() in [w["id"] for w in second[0]["custom"]["windows"]]
     assert slots["household_domains"] == ["elderly", "hikikomori"] and slots["coordination_offered"] is True
 
     third, slots = await run(ActionReferConcern(), make_tracker(
         "母の年金だけで生活費も足りません", domains=["poverty"], metadata=ENIWA, slots=slots))
     assert coordinator_id() not in [w["id"] for w in third[0]["custom"]["windows"]], "offered once"
-    assert say("why_household") not in third[0]["text"]
+    assert say("card_why_household") not in third[0]["text"]
 
     [household] = demand_log.events()
     assert set(household.domains) == {"elderly", "hikikomori", "poverty"} and household.compound
