@@ -1044,7 +1044,9 @@ class _Japanese:
                     continue
             if self._hearsay(i):
                 continue
-            emotional = tok.pos in ("形容詞", "名詞", "形状詞")
+            # しんどい, 大変: a feeling said plainly is the writer's own unless a person is the
+            # clause's topic; a verb or a noun (疲れた, DV) is whoever the clause is about.
+            emotional = tok.pos in ("形容詞", "形状詞")
             who = self.clause_topic_at[i] if emotional else (self.topic_at[i] if self.topic_at[i] and self.topic_at[i][0] != "thing" else self.subject_at[i])
             if who and who[0] == "person":
                 continue
@@ -1054,19 +1056,28 @@ class _Japanese:
         return found
 
     def _hearsay(self, i: int) -> bool:
+        """辛そう, 疲れているみたい, 死にたいと言っている: someone else's state, seen or reported.
+
+        Only what hangs on the word itself counts (its auxiliaries): in 介護疲れで倒れそう the
+        そう belongs to 倒れる, the writer's own."""
         toks, n = self.toks, len(self.toks)
+        own = self.lex.strain_needs_after.get(toks[i].flemma, set())
         for j in range(i + 1, min(i + 6, n)):
-            if self._hard_gap(j):
+            if self._hard_gap(j) or self._soft_gap(j):
                 return False
             tok = toks[j]
-            if tok.fold in self.lex.hearsay or tok.flemma in self.lex.hearsay:
+            if (tok.fold in self.lex.hearsay or tok.flemma in self.lex.hearsay) and tok.fold not in own:
                 return True
             if tok.fold == "と" and j + 1 < n and toks[j + 1].flemma in ("言う", "いう", "話す", "漏らす", "訴える"):
                 return True
+            attached = tok.pos in ("助動詞", "助詞") or tok.detail in ("非自立可能", "助動詞語幹")
+            if not attached:
+                return False
         return False
 
     def _lives_in(self) -> Optional[str]:
         toks, n, lex = self.toks, len(self.toks), self.lex
+        self._age_ends = {age.start: age.end for age in self.ages}
         for start, end in self.places:
             place = self.text[toks[start].start:toks[end - 1].end]
             owner = self._place_owner_after(end)
@@ -1081,9 +1092,14 @@ class _Japanese:
     def _place_owner_after(self, end: int) -> Optional[_Mention]:
         """札幌に住んでいる母, 函館在住の父, 大阪で一人暮らしの母, 函館の実家の父."""
         toks, n, lex = self.toks, len(self.toks), self.lex
-        for j in range(end, min(end + 9, n)):
+        j, steps = end, 0
+        while j < n and steps < 9:
+            steps += 1
             if j > end and not self._same_clause(j - 1, j):
                 return None
+            if j in self._age_ends:  # 札幌に住んでいる80代の母
+                j = self._age_ends[j]
+                continue
             if self.owner[j] >= 0:
                 mention = self._target(self.owner[j])
                 if mention.is_self or mention.role or self.mentions[self.owner[j]].possessive:
@@ -1095,9 +1111,9 @@ class _Japanese:
             if tok.fold in ("て", "で") and tok.pos == "助詞" and tok.detail == "接続助詞":
                 if not (j + 1 < n and toks[j + 1].flemma in ("居る", "いる", "おる", "とる", "てる")):
                     return None
-                continue
-            if tok.fold not in lex.place_links and tok.flemma not in lex.place_links:
+            elif tok.fold not in lex.place_links and tok.flemma not in lex.place_links:
                 return None
+            j += 1
         return None
 
     def _lives_after(self, j: int) -> bool:
@@ -1189,7 +1205,9 @@ class _Japanese:
         return clauses
 
     def _has_content(self) -> bool:
-        return any(t.pos in ("名詞", "動詞", "形容詞", "形状詞", "代名詞") and t.detail != "数詞" for t in self.toks)
+        """Something said beyond a greeting or thanks (ありがとうございました has no content word)."""
+        return any(t.pos in ("名詞", "動詞", "形容詞", "形状詞", "代名詞") and t.detail not in ("数詞", "非自立可能")
+                   for t in self.toks)
 
 
 # ---- English -------------------------------------------------------------------------------
