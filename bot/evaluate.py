@@ -2,11 +2,13 @@
 
 Reads JSON lines with at least `id` and `text`, runs each through the trained model on
 the same code path as the server, and prints one JSON line per case:
-{"id", "intent", "domains", "domain_scores", "crisis", "safety_check", "crisis_categories",
-"crisis_source", "crisis_score", "language"}: `crisis` means the crisis lines come first,
-`safety_check` that the bot would first ask the direct safety question. With
---municipality CODE also "windows": the referral a resident of that municipality would get
-(bot.routing).
+{"id", "intent", "intent_confidence", "domains", "domain_scores", "crisis", "safety_check",
+"crisis_categories", "crisis_source", "crisis_score", "crisis_evidence", "crisis_bands",
+"language", "about", "lives_in"}: `crisis` means the crisis lines come first, `safety_check`
+that the bot would first ask the direct safety question; `about` lists who the concern is
+about ({"relation", "age_group", "age_text"}, bot.people) and `lives_in` the place written for
+where the person cared for lives (or null). With --municipality CODE also "windows": the
+referral a resident of that municipality would get (bot.routing).
 """
 from __future__ import annotations
 
@@ -19,6 +21,7 @@ from typing import Any, Dict, Iterator, Optional, TextIO
 
 from bot.knowledge import current_directory
 from bot.nlu.concern_parser import ConcernParser, ModelNotTrainedError, quiet_rasa_logs
+from bot.people import people_from_parse
 from bot.reply import referral_payload
 from bot.routing import route_concern
 
@@ -51,6 +54,8 @@ def case_result(case: Dict[str, Any], parse: Dict[str, Any], municipality: Optio
         "crisis_evidence": parse.get("crisis_evidence"),
         "crisis_bands": parse.get("crisis_bands"),
         "language": parse.get("language") or "ja",
+        "about": [person.as_dict() for person in people_from_parse(parse.get("about"))],
+        "lives_in": parse.get("lives_in") if isinstance(parse.get("lives_in"), str) else None,
     }
     if municipality:
         referral = route_concern(

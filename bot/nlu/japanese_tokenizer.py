@@ -26,7 +26,9 @@ class JapaneseTokenizer(Tokenizer):
     `Token.text` is the surface form exactly as the resident wrote it
     (`text[token.start:token.end] == token.text`); `Token.lemma` is the dictionary form
     (悩んで → 悩む, ひきこもり and 引きこもり → 引き籠もり), so the featurizers see one
-    word where residents write many.
+    word where residents write many. `Token.data` also keeps the part of speech (`pos`,
+    `pos_detail`: 地名, 数詞 …), the normalised surface (`norm`) and the dictionary's kana
+    reading (`reading`: 母 and ハハ → はは), which ConcernPeopleExtractor reads.
     """
 
     @staticmethod
@@ -63,7 +65,10 @@ class JapaneseTokenizer(Tokenizer):
 def japanese_tokens(text: str) -> List[Token]:
     """The tokens of `text` as the pipeline sees them (also for rewritten training examples)."""
     tokens = [
-        Token(m.text, m.start, m.end, data={"pos": m.pos, "norm": m.norm}, lemma=m.lemma)
+        Token(
+            m.text, m.start, m.end, lemma=m.lemma,
+            data={"pos": m.pos, "norm": m.norm, "reading": m.reading, "pos_detail": m.pos_detail},
+        )
         for m in analyze(text)
         if m.pos not in _DROPPED_POS and not set(m.norm) <= _PUNCTUATION
     ]
