@@ -160,6 +160,51 @@ def test_a_broken_entry_stops_the_check_and_names_file_entry_and_field(tmp_path)
     assert "eniwa.yml" in result.stderr and raw["windows"][1]["id"] in result.stderr and "'kind'" in result.stderr
 
 
+ENIWA_SEED = "001_ac5ac4c6f713267e.txt"
+
+
+def _with_eligibility(tmp_path, eligibility):
+    """A copy of the directory whose ヤングケアラーカフェ says `eligibility`."""
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, folder)
+    raw = yaml.safe_load((folder / "eniwa.yml").read_text(encoding="utf-8"))
+    cafe = next(w for w in raw["windows"] if w["id"] == "eniwa_young_carer_cafe")
+    cafe["eligibility"] = eligibility
+    (folder / "eniwa.yml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def test_check_rejects_an_eligibility_without_a_seed_line_and_names_it(tmp_path):
+    folder = _with_eligibility(tmp_path, {"ages": ["child"], "serves": "carer", "description": "ヤングケアラー"})
+    result = subprocess.run([sys.executable, "-m", "bot.knowledge", "check", str(folder)],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "eniwa.yml" in result.stderr and "eniwa_young_carer_cafe" in result.stderr
+    assert "'eligibility.source'" in result.stderr
+
+
+@pytest.mark.parametrize("eligibility, field", [
+    ({"ages": ["teenager"]}, "eligibility.ages"),
+    ({"ages": ["unknown"]}, "eligibility.ages"),  # "unknown" is a person's age, never a window's
+    ({"ages": "child"}, "eligibility.ages"),
+    ({"serves": "family"}, "eligibility.serves"),
+    ({"residents": "no"}, "eligibility.residents"),
+    ({"age": ["child"]}, "eligibility.age"),
+    ({"description": ""}, "eligibility.description"),
+    ({"source": "somewhere"}, "eligibility.source"),
+    ({"source": "002_2b585c156c0342d7.txt:397"}, "eligibility.source"),  # another municipality's seed
+    ({"source": "routing.yml:3"}, "eligibility.source"),
+    ("children", "eligibility"),
+])
+def test_an_invalid_eligibility_is_refused_by_name(tmp_path, eligibility, field):
+    good = {"ages": ["child"], "serves": "carer", "description": "ヤングケアラー", "source": f"{ENIWA_SEED}:397"}
+    folder = _with_eligibility(tmp_path, {**good, **eligibility} if isinstance(eligibility, dict) else eligibility)
+    with pytest.raises(KnowledgeError) as error:
+        load_directory(folder)
+    assert error.value.file == "eniwa.yml" and "eniwa_young_carer_cafe" in error.value.entry
+    assert error.value.field == field
+
+
 @pytest.mark.parametrize("field, value", [("phone", "call us"), ("domains", ["money"]), ("source", "somewhere")])
 def test_invalid_fields_are_refused(tmp_path, field, value):
     broken = tmp_path / "knowledge"
