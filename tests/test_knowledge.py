@@ -205,6 +205,54 @@ def test_an_invalid_eligibility_is_refused_by_name(tmp_path, eligibility, field)
     assert error.value.field == field
 
 
+# Words that must be written at an eligibility's seed line (or three lines either side), so that
+# an age group, a carer or a meeting is read, never assumed from the name of a kind of window.
+_ELIGIBILITY_WORDS = {
+    "child": ("子ども", "こども", "子供", "児", "ヤングケアラー", "子育て", "親子", "乳幼児", "若者", "わっこ"),
+    "adult": ("保護者", "家庭", "親子", "若者", "子育て"),
+    "older": ("高齢", "8050の80"),
+    "carer": ("ケアラー", "家族", "親"),
+    "not residents": ("市町村", "職員", "相談員", "会議", "連絡会", "専門職", "関係機関"),
+}
+
+
+def test_every_eligibility_is_written_in_its_municipality_section():
+    """Who a window serves comes from the seed, like its name and phone: the cited line is in the
+    municipality's own section, the description is written within three lines of it, and so is a
+    word for each age group, for carers, or for a meeting of professionals."""
+    directory = load_directory()
+    problems, read = [], 0
+    for municipality in directory.municipalities.values():
+        for window in municipality.windows:
+            eligibility = window.eligibility
+            if eligibility.source is None:
+                continue
+            read += 1
+            file_name, line = _cited(eligibility.source)
+            section = _own_section(municipality, file_name)
+            if section is None or not section.start <= line <= section.end:
+                problems.append(f"{window.id}: {eligibility.source} is not in {municipality.name}'s section")
+                continue
+            near = _near(section, line)
+            if not _named_near(eligibility.description, None, near):
+                problems.append(f"{window.id}: 「{eligibility.description}」 is not written near {eligibility.source}")
+            claims = list(eligibility.ages) + (["carer"] if eligibility.serves else []) \
+                + ([] if eligibility.residents else ["not residents"])
+            for claim in claims:
+                if not any(word in near for word in _ELIGIBILITY_WORDS[claim]):
+                    problems.append(f"{window.id}: nothing near {eligibility.source} says {claim}")
+    assert not problems, "\n".join(problems)
+    assert read >= 40
+
+
+def test_the_young_carer_windows_say_so():
+    directory = load_directory()
+    young = {w.id for m in directory.municipalities.values() for w in m.windows if w.eligibility.young_carers}
+    assert {"eniwa_young_carer_cafe", "kamakura_young_carer_place"} <= young
+    # A place for carers, young and adult alike, is for carers of any age (鎌倉市 6-3-4-3).
+    assert directory.by_id["kamakura_mintabe"].eligibility.ages == ()
+
+
 @pytest.mark.parametrize("field, value", [("phone", "call us"), ("domains", ["money"]), ("source", "somewhere")])
 def test_invalid_fields_are_refused(tmp_path, field, value):
     broken = tmp_path / "knowledge"
