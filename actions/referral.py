@@ -13,6 +13,7 @@ from actions.conversation_state import (
 from actions.demand import keep_review_sample, record_demand
 from bot.demand import Outcome
 from bot.knowledge import current_directory
+from bot.people import people_from_parse
 from bot.reply import clarify_choices, referral_payload, referral_text
 from bot.routing import route_concern
 from bot.texts import say
@@ -31,7 +32,9 @@ def send_referral(
 ) -> List[Dict[Text, Any]]:
     """`count`: False when this concern is already in the demand log (the crisis it began as)."""
     language = language_of(tracker)
-    referral = route_concern(current_directory(), domains, crisis, code, crisis_categories)
+    # Whom the latest words are about (bot.people); a button press or a place name names nobody.
+    people = people_from_parse((tracker.latest_message or {}).get("about"))
+    referral = route_concern(current_directory(), domains, crisis, code, crisis_categories, people)
     dispatcher.utter_message(text=referral_text(referral, language), json_message=referral_payload(referral, language))
     if count:
         record_demand(tracker, Outcome.CRISIS if crisis else Outcome.REFERRED, code, referral.domains,

@@ -19,6 +19,7 @@ from typing import Any, Dict, Iterator, Optional, TextIO
 
 from bot.knowledge import current_directory
 from bot.nlu.concern_parser import ConcernParser, ModelNotTrainedError, quiet_rasa_logs
+from bot.people import people_from_parse
 from bot.reply import referral_payload
 from bot.routing import route_concern
 
@@ -55,7 +56,7 @@ def case_result(case: Dict[str, Any], parse: Dict[str, Any], municipality: Optio
     if municipality:
         referral = route_concern(
             current_directory(), result["domains"], result["crisis"], municipality,
-            parse.get("crisis_categories", []),
+            parse.get("crisis_categories", []), people_from_parse(parse.get("about")),
         )
         result["windows"] = referral_payload(referral)["windows"]
     return result

@@ -230,3 +230,15 @@ def test_first_window_fits_judges_the_first_local_window():
     with_cafe_after_lines = Referral(eniwa, ("carer",), True, crisis.windows[:1] + as_before.windows)
     assert not first_window_fits(with_cafe_after_lines, adult)
     assert first_window_fits(route_concern(DIRECTORY, [], True, None, ["suicide_self_harm"]), adult)
+
+
+def test_the_evaluation_routes_with_the_people_the_parse_found():
+    """bot.evaluate routes as the action server does: with `about` from the same parse."""
+    from bot.evaluate import case_result
+
+    about = [{"relation": "self", "age_group": "adult", "age_text": None},
+             {"relation": "mother", "age_group": "unknown", "age_text": None}]
+    parse = {"intent": {"name": "describe_concern"}, "domains": ["carer"], "crisis": False, "about": about}
+    assert case_result({"id": "adult"}, parse, "eniwa")["windows"][0]["id"] != "eniwa_young_carer_cafe"
+    parse["about"] = [{"relation": "self", "age_group": "child", "age_text": "中学生"}]
+    assert case_result({"id": "pupil"}, parse, "eniwa")["windows"][0]["id"] == "eniwa_young_carer_cafe"
