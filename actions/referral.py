@@ -34,7 +34,7 @@ def send_referral(
     language = language_of(tracker)
     # Whom the latest words are about (bot.people); a button press or a place name names nobody.
     people = people_from_parse((tracker.latest_message or {}).get("about"))
-    referral = route_concern(current_directory(), domains, crisis, code, crisis_categories, people)
+    referral = route_concern(current_directory(), domains, crisis, code, crisis_categories, people=people)
     dispatcher.utter_message(text=referral_text(referral, language), json_message=referral_payload(referral, language))
     if count:
         record_demand(tracker, Outcome.CRISIS if crisis else Outcome.REFERRED, code, referral.domains,
