@@ -8,12 +8,15 @@ from rasa_sdk import Tracker
 from bot.dialogue.conversation_risk import Risk, judge, session_turns
 from bot.knowledge import current_directory
 from bot.nlu.language import JAPANESE, SUPPORTED
+from bot.people import Person, people_from_parse
 from bot.knowledge.municipality_lookup import known_code, municipality_in_text
 from bot.taxonomy import load_taxonomy
 
 MUNICIPALITY = "municipality"
 LANGUAGE = "language"
 DANGER_ADDRESSED = "danger_addressed"
+CARED_FOR_PLACE = "cared_for_place"
+CONCERN_ABOUT = "concern_about"
 
 
 def page_metadata(tracker: Tracker) -> Dict[str, Any]:
@@ -31,13 +34,46 @@ def message_id_of(tracker: Tracker) -> Optional[str]:
 
 
 def municipality_code(tracker: Tracker) -> Optional[str]:
-    """The slot if set, else the page's `municipality`, else a municipality named in the message."""
+    """The slot if set, else the page's `municipality`. A place named in a story is never taken
+    silently: it may be where the person cared for lives (see `place_to_confirm`)."""
     directory = current_directory()
     for candidate in (tracker.get_slot(MUNICIPALITY), page_metadata(tracker).get(MUNICIPALITY)):
         code = known_code(directory, candidate)
         if code:
             return code
-    return municipality_in_text(directory, (tracker.latest_message or {}).get("text") or "")
+    return None
+
+
+def cared_for_place(tracker: Tracker) -> Optional[str]:
+    """Where the person cared for lives, as the resident wrote it (this message, else earlier)."""
+    written = (tracker.latest_message or {}).get("lives_in")
+    if isinstance(written, str) and written.strip():
+        return written.strip()
+    remembered = tracker.get_slot(CARED_FOR_PLACE)
+    return remembered if isinstance(remembered, str) and remembered else None
+
+
+def cared_for_code(tracker: Tracker) -> Optional[str]:
+    place = cared_for_place(tracker)
+    return municipality_in_text(current_directory(), place) if place else None
+
+
+def place_to_confirm(tracker: Tracker) -> Optional[str]:
+    """A municipality named in the latest message that is not the cared-for person's: the form
+    asks the resident whether they live there instead of assuming it."""
+    text = (tracker.latest_message or {}).get("text") or ""
+    code = municipality_in_text(current_directory(), text)
+    if code is None or code == cared_for_code(tracker):
+        return None
+    return code
+
+
+def people_of(tracker: Tracker) -> List[Person]:
+    """Who the concern is about: this message's, else the concern waiting for the municipality."""
+    about = (tracker.latest_message or {}).get("about")
+    if not about:
+        about = tracker.get_slot(CONCERN_ABOUT)
+    return people_from_parse(about)
 
 
 def concern(tracker: Tracker) -> Dict[str, Any]:

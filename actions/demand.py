@@ -11,7 +11,7 @@ from rasa_sdk import Tracker
 
 from actions.conversation_state import message_id_of, page_metadata
 from bot.demand import ConfidenceBand, DemandEvent, DemandLog, Outcome
-from bot.demand.event import Channel, event_id_for
+from bot.demand.event import Channel, event_id_for, household_event_id
 from bot.review.samples import ReviewSamples, samples_enabled
 
 logger = logging.getLogger(__name__)
@@ -53,6 +53,12 @@ def turns_of(tracker: Tracker) -> int:
     return sum(1 for e in tracker.events if e.get("event") == "user")
 
 
+def conversation_session(tracker: Tracker) -> str:
+    """The conversation and the start of its current session: a household is one session."""
+    started = [e.get("timestamp") for e in tracker.events if e.get("event") == "session_started"]
+    return f"{tracker.sender_id}:{started[-1] if started else ''}"
+
+
 def record_demand(
     tracker: Tracker,
     outcome: Outcome,
@@ -61,12 +67,18 @@ def record_demand(
     window_ids: Sequence[str] = (),
     crisis: bool = False,
 ) -> None:
+    """Referred and crisis concerns are the household's one event (merged across turns);
+    the other outcomes are one event per message."""
     channel = Channel.of(page_metadata(tracker).get("channel") or tracker.get_latest_input_channel())
+    if outcome in (Outcome.REFERRED, Outcome.CRISIS):
+        event_id = household_event_id(conversation_session(tracker))
+    else:
+        event_id = event_id_for(message_id_of(tracker), outcome)
     try:
         demand_log().record(DemandEvent(
             municipality=municipality, channel=channel, domains=tuple(domains), window_ids=tuple(window_ids),
             crisis=crisis, outcome=outcome, confidence_band=confidence_of(tracker), turns=turns_of(tracker),
-            id=event_id_for(message_id_of(tracker), outcome),
+            id=event_id,
         ))
     except Exception as error:  # the resident's answer matters more than the statistic
         logger.warning("demand event not recorded: %s", type(error).__name__)

@@ -8,17 +8,27 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import (
-    DANGER_ADDRESSED, MUNICIPALITY, addressed_after, concern, language_of, municipality_code, risk_of,
+    CARED_FOR_PLACE, CONCERN_ABOUT, DANGER_ADDRESSED, MUNICIPALITY, addressed_after, cared_for_code,
+    cared_for_place, concern, language_of, municipality_code, people_of, place_to_confirm, risk_of,
 )
 from actions.demand import keep_review_sample, record_demand
+from actions.household import (
+    coordination_offered, earlier_domains, household_domains_after, household_slots,
+)
 from bot.demand import Outcome
 from bot.knowledge import current_directory
-from bot.people import people_from_parse
 from bot.reply import clarify_choices, referral_payload, referral_text
-from bot.routing import route_concern
+from bot.routing import Referral, route_concern
 from bot.texts import say
 
 PENDING_COUNTED = "pending_counted"
+MUNICIPALITY_CANDIDATE = "municipality_candidate"
+# True while a concern waits for the municipality: data/rules.yml opens municipality_form on it.
+NEEDS_MUNICIPALITY = "needs_municipality"
+
+
+def _send(dispatcher: CollectingDispatcher, referral: Referral, language: str) -> None:
+    dispatcher.utter_message(text=referral_text(referral, language), json_message=referral_payload(referral, language))
 
 
 def send_referral(
@@ -30,25 +40,64 @@ def send_referral(
     code: Optional[str],
     count: bool = True,
 ) -> List[Dict[Text, Any]]:
-    """`count`: False when this concern is already in the demand log (the crisis it began as)."""
+    """`count`: False when this concern is already in the demand log (the crisis it began as).
+
+    When the person cared for lives in another municipality, their care is referred there
+    (with that municipality's windows when the directory has them) and only the carer's own
+    needs stay with the resident's municipality."""
+    directory = current_directory()
     language = language_of(tracker)
-    # Whom the latest words are about (bot.people); a button press or a place name names nobody.
-    people = people_from_parse((tracker.latest_message or {}).get("about"))
-    referral = route_concern(current_directory(), domains, crisis, code, crisis_categories, people=people)
-    dispatcher.utter_message(text=referral_text(referral, language), json_message=referral_payload(referral, language))
+    people = people_of(tracker)
+    place, elsewhere = cared_for_place(tracker), cared_for_code(tracker)
+    referrals: List[Referral] = []
+    own_domains = list(domains)
+    if place and elsewhere != code and not crisis:
+        resident_side = set(directory.routing.resident_side_domains)
+        their_domains = [d for d in domains if d not in resident_side]
+        own_domains = [d for d in domains if d in resident_side]
+        if elsewhere:
+            name = directory.municipality(elsewhere).name
+            dispatcher.utter_message(text=say("care_where_they_live", language, place=name))
+            if their_domains:
+                referrals.append(route_concern(directory, their_domains, False, elsewhere, people=people))
+                _send(dispatcher, referrals[-1], language)
+        else:
+            dispatcher.utter_message(text=say("care_where_they_live_not_listed", language, place=place))
+    if own_domains or crisis or not referrals:
+        own = route_concern(directory, own_domains, crisis, code, crisis_categories, people=people,
+                            earlier_domains=earlier_domains(tracker),
+                            coordination_offered=coordination_offered(tracker))
+        referrals.append(own)
+        _send(dispatcher, own, language)
+    window_ids = list(dict.fromkeys(w for r in referrals for w in r.window_ids))
+    heard = household_domains_after(tracker, domains)
     if count:
-        record_demand(tracker, Outcome.CRISIS if crisis else Outcome.REFERRED, code, referral.domains,
-                      referral.window_ids, crisis)
+        record_demand(tracker, Outcome.CRISIS if crisis else Outcome.REFERRED, code, heard, window_ids, crisis)
     events = [
         SlotSet(MUNICIPALITY, code),
-        SlotSet("last_windows", referral.window_ids),
+        SlotSet("last_windows", window_ids),
         SlotSet("pending_domains", None),
         SlotSet(PENDING_COUNTED, False),
         SlotSet("clarified", False),
+        SlotSet(CARED_FOR_PLACE, place),
+        SlotSet(CONCERN_ABOUT, None),
+        SlotSet(NEEDS_MUNICIPALITY, None),
+        *household_slots(tracker, referrals),
     ]
     if crisis:
         events.append(SlotSet(DANGER_ADDRESSED, addressed_after(tracker, crisis_categories)))
     return events
+
+
+def ask_where_the_resident_lives(tracker: Tracker, domains: List[str], counted: bool) -> List[Dict[Text, Any]]:
+    """The concern waits (with who it is about and where they live) while the form asks."""
+    return [
+        SlotSet("pending_domains", domains), SlotSet(PENDING_COUNTED, counted), SlotSet("asked_municipality", True),
+        SlotSet(MUNICIPALITY_CANDIDATE, place_to_confirm(tracker)),
+        SlotSet(CARED_FOR_PLACE, cared_for_place(tracker)),
+        SlotSet(CONCERN_ABOUT, (tracker.latest_message or {}).get("about") or None),
+        SlotSet(NEEDS_MUNICIPALITY, True),
+    ]
 
 
 def send_crisis_referral(
@@ -57,11 +106,9 @@ def send_crisis_referral(
     """Danger comes before any question: the crisis lines go out whatever we know."""
     code = municipality_code(tracker)
     events = send_referral(dispatcher, tracker, domains, True, categories, code)
-    if code is None:
-        dispatcher.utter_message(text=say("ask_municipality_after_crisis", language_of(tracker)))
+    if code is None and not tracker.get_slot("asked_municipality"):
         # Its local windows follow once the municipality is known: the same concern, counted once.
-        events += [SlotSet("pending_domains", domains), SlotSet(PENDING_COUNTED, True),
-                   SlotSet("asked_municipality", True)]
+        events += ask_where_the_resident_lives(tracker, domains, counted=True)
     return events
 
 
@@ -84,15 +131,14 @@ def refer_domains(
         return [SlotSet("clarified", True)]
 
     if code is None and not tracker.get_slot("asked_municipality"):
-        dispatcher.utter_message(text=say("ask_municipality", language))
-        return [SlotSet("pending_domains", domains), SlotSet("asked_municipality", True)]
+        return ask_where_the_resident_lives(tracker, domains, counted=False)
 
     if code is None:
         fallback = current_directory().by_id["yorisoi"]
         dispatcher.utter_message(text=say("municipality_unknown", language, fallback_name=fallback.name,
                                           fallback_phone=fallback.phone, fallback_hours=fallback.hours))
-        record_demand(tracker, Outcome.REFERRED, None, domains)
-        return [SlotSet("pending_domains", None)]
+        record_demand(tracker, Outcome.REFERRED, None, household_domains_after(tracker, domains))
+        return [SlotSet("pending_domains", None), SlotSet(MUNICIPALITY_CANDIDATE, None), SlotSet(NEEDS_MUNICIPALITY, None)]
 
     events = send_referral(dispatcher, tracker, domains, False, [], code)
     dispatcher.utter_message(text=say("anything_else", language))

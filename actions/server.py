@@ -1,6 +1,6 @@
 """The action server: rasa-sdk's app on loopback, answering only Rasa (which holds the token).
 
-    ACTION_SERVER_TOKEN=... python -m actions.server [--port 5055] [--host 127.0.0.1]
+    ACTION_SERVER_TOKEN=... python -m actions.server [--port N] [--host 127.0.0.1]
 
 `rasa run actions` listens on every interface and runs any action for anyone who can reach
 it: a forged call creates demand events (a crisis among them) and reads the directory. Rasa
@@ -20,7 +20,7 @@ from sanic.request import Request
 
 from bot.knowledge import current_directory
 from bot.privacy.log_guard import install_log_guard
-from bot.settings import ACTION_TOKEN_ENV, action_server_token
+from bot.settings import ACTION_SERVER_PORT, ACTION_TOKEN_ENV, action_server_token
 
 logger = logging.getLogger(__name__)
 OPEN_PATHS = ("/health",)
@@ -49,7 +49,7 @@ def build_app(token: str):
 def main() -> None:
     parser = argparse.ArgumentParser(description="Run 窓口ナビ's action server.")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=5055)
+    parser.add_argument("--port", type=int, default=ACTION_SERVER_PORT)
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING, format="%(asctime)s %(levelname)s %(name)s %(message)s")
     install_log_guard()

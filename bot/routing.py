@@ -27,6 +27,7 @@ class Reason:
     CRISIS = "crisis"  # danger now: call first
     DOMAIN = "domain"  # the window for one of the concern's domains
     COORDINATION = "coordination"  # several domains meet
+    HOUSEHOLD = "household"  # this worry and earlier ones of the same conversation meet
     GENERAL = "general"  # no domain found: the window for any worry
     NATIONAL_LINE = "national_line"  # a national consultation line, offered as an option
 
@@ -165,9 +166,14 @@ def route_concern(
     crisis: bool,
     municipality_code: Optional[str],
     crisis_categories: Sequence[str] = (),
+    earlier_domains: Sequence[str] = (),
+    coordination_offered: bool = False,
     people: Sequence[Person] = (),
 ) -> Referral:
-    """`people`: whom the concern is about (bot.people.people_from_parse); none known, none assumed."""
+    """`earlier_domains`: what the household told earlier in this conversation; the coordinating
+    window is offered when they and this message add up to two or more domains, once
+    (`coordination_offered`: it was already given in this conversation). `people`: whom the
+    concern is about (bot.people.people_from_parse); none known, none assumed."""
     municipality = directory.municipality(municipality_code) if municipality_code else None
     labels: List[ReferredWindow] = []
     seen: set = set()
@@ -183,8 +189,11 @@ def route_concern(
     if municipality is not None:
         for domain in domains:
             add(window_for_domain(municipality, domain, directory.routing, people), Reason.DOMAIN, domain)
-        if len(domains) >= 2:
+        household = set(domains) | set(earlier_domains)
+        if len(set(domains)) >= 2 and not coordination_offered:
             add(coordinating_window(municipality, directory.routing, people=people), Reason.COORDINATION)
+        elif len(household) >= 2 and domains and not coordination_offered:
+            add(coordinating_window(municipality, directory.routing, people=people), Reason.HOUSEHOLD)
         elif not domains and not crisis:
             add(coordinating_window(municipality, directory.routing, people=people), Reason.GENERAL)
     for domain in domains:

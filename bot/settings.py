@@ -18,6 +18,13 @@ MAX_MESSAGE_CHARS = 5000
 # BMP is 12 bytes, plus room for the other fields.
 MAX_MESSAGE_BODY_BYTES = MAX_MESSAGE_CHARS * 12 + 4096
 
+# The ports of a one-machine start (scripts/run.sh, ops/stack.py): each process's default.
+# endpoints.yml names the action server's too (Rasa reads it there); a test keeps them equal.
+RASA_PORT = 5005
+ACTION_SERVER_PORT = 5055
+WEB_PORT = 8000
+STACK_PORT = 8080
+
 RELAY_TOKEN_ENV = "MADOGUCHI_RELAY_TOKEN"
 DEMAND_EVENT_KEY_ENV = "DEMAND_EVENT_KEY"
 SAMPLES_ENV = "STORE_REDACTED_SAMPLES"

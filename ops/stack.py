@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import List, Optional
 
 from bot.paths import MODEL_PATH, PROJECT_ROOT
-from bot.settings import ACTION_TOKEN_ENV, MAX_MESSAGE_BODY_BYTES, RELAY_TOKEN_ENV
+from bot.settings import ACTION_TOKEN_ENV, MAX_MESSAGE_BODY_BYTES, RELAY_TOKEN_ENV, STACK_PORT
 from ops.local_services import RASA, PostgresServer, RedisServer, free_port, stop_processes, wait_for
 
 SESSION_SECONDS = 3600  # the Redis copy of a conversation expires with its session
@@ -228,7 +228,7 @@ class Stack:
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("command", choices=["up"])
-    parser.add_argument("--port", type=int, default=8080)
+    parser.add_argument("--port", type=int, default=STACK_PORT)
     args = parser.parse_args()
     stack = Stack(port=args.port).start()
     print(f"窓口ナビ stack: {stack.url}/ (web chat), {stack.url}/webhooks/rest/webhook (REST), "

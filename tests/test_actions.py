@@ -3,8 +3,10 @@
 What a resident reads after each kind of turn, which slots the conversation keeps, and the
 one anonymous demand event each concern leaves behind.
 """
+import re
 import uuid
 
+import pytest
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
@@ -27,9 +29,11 @@ EIGHTY_FIFTY = "80歳の母と無職で閉じこもっている兄、母の年�
 
 
 def make_tracker(text="", intent="describe_concern", domains=(), crisis=False, crisis_categories=(),
-                 slots=None, metadata=None, entities=()):
+                 slots=None, metadata=None, entities=(), about=(), lives_in=None, sender="resident-1"):
     """A tracker as the action server receives it after one parsed resident message."""
     latest = {
+        "about": list(about),
+        "lives_in": lives_in,
         "text": text,
         "intent": {"name": intent, "confidence": 0.97},
         "entities": list(entities),
@@ -41,7 +45,7 @@ def make_tracker(text="", intent="describe_concern", domains=(), crisis=False, c
     }
     events = [{"event": "action", "name": "action_listen"},
               {"event": "user", "text": text, "parse_data": latest, "metadata": latest["metadata"]}]
-    return Tracker("resident-1", dict(slots or {}), latest, events, False, None, {}, "action_listen")
+    return Tracker(sender, dict(slots or {}), latest, events, False, None, {}, "action_listen")
 
 
 async def run(action, tracker):
@@ -72,8 +76,8 @@ async def test_danger_comes_first_even_before_asking_where_the_resident_lives(de
     sent, slots = await run(ActionReferConcern(), tracker)
     assert current_directory().by_id["yorisoi"].phone in sent[0]["text"], "a national line in the very first answer"
     assert sent[0]["custom"]["crisis"] is True
-    assert sent[-1]["text"] == say("ask_municipality_after_crisis")
-    assert slots["pending_domains"] == ["mental_health"] and slots["asked_municipality"] is True
+    assert slots["needs_municipality"] is True, "where they live is asked after the lines, by the form"
+    assert slots["pending_domains"] == ["mental_health"] and slots["pending_counted"] is True
     [event] = demand_log.events()
     assert event.outcome == Outcome.CRISIS and event.crisis
 
@@ -99,9 +103,9 @@ async def test_a_chosen_button_is_referred_but_an_invented_domain_is_not(demand_
     assert sent[0]["text"] == say("clarify_concern")
 
 
-async def test_without_a_municipality_the_bot_asks_once_then_says_where_to_call(demand_log):
+async def test_without_a_municipality_the_form_asks_once_then_says_where_to_call(demand_log):
     first, slots = await run(ActionReferConcern(), make_tracker("家賃が払えない", domains=["housing", "poverty"]))
-    assert first[0]["text"] == say("ask_municipality")
+    assert first == [] and slots["needs_municipality"] is True
     assert slots["pending_domains"] == ["housing", "poverty"]
     assert demand_log.events() == [], "nothing is counted until the concern is answered"
     again, _ = await run(ActionReferConcern(), make_tracker("ちょっと言えない", domains=["housing"],
@@ -144,6 +148,48 @@ async def test_asking_for_a_person_gives_the_coordinating_window_phone(demand_lo
     assert nowhere[0]["text"] == national_fallback("human_without_municipality")
 
 
+async def test_asking_for_a_person_where_the_coordinating_window_has_no_phone(demand_log):
+    directory = current_directory()
+    eniwa = directory.municipality("eniwa")
+    window = coordinating_window(eniwa, directory.routing)
+    assert window.phone is None and eniwa.department.phone is None, "neither is in 恵庭市's seed"
+    line = directory.by_id["yorisoi"]
+    for language in ("ja", "en"):
+        sent, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human",
+                                                                slots={"municipality": "eniwa", "language": language}))
+        text = sent[0]["text"]
+        assert window.name in text
+        assert text.endswith(line.phone), "the answer ends with a number to call"
+        assert sent[0]["custom"]["call"] == {"name": line.name, "phone": line.phone, "source": "national_line"}
+    assert "窓口ナビの資料には" in text or "Our sources have neither" in text
+    japanese, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human",
+                                                               slots={"municipality": "eniwa"}))
+    assert "窓口ナビの資料には、この窓口の電話番号も恵庭市の担当課の電話番号もありません" in japanese[0]["text"], \
+        "it says plainly why a national line"
+    assert "恵庭市役所の代表電話" in japanese[0]["text"]
+    # 松戸市's coordinating window has no phone either, but its department has one: that number.
+    matsudo = directory.municipality("matsudo")
+    assert coordinating_window(matsudo, directory.routing).phone is None
+    sent, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human", slots={"municipality": "matsudo"}))
+    assert sent[0]["text"].endswith(matsudo.department.phone)
+    assert sent[0]["custom"]["call"]["source"] == "department"
+    assert [e.outcome for e in demand_log.events()] == [Outcome.HANDOFF] * 4
+
+
+@pytest.mark.parametrize("code", sorted(current_directory().municipalities))
+async def test_asking_for_a_person_always_ends_with_a_number_from_the_directory(code, demand_log):
+    directory = current_directory()
+    municipality = directory.municipality(code)
+    window = coordinating_window(municipality, directory.routing)
+    sent, _ = await run(ActionHumanHandoff(), make_tracker("人と話したい", intent="ask_human", slots={"municipality": code}))
+    text, call = sent[0]["text"], sent[0]["custom"]["call"]
+    assert text.endswith(call["phone"])
+    expected = window.phone or municipality.department.phone or directory.by_id["yorisoi"].phone
+    assert call["phone"] == expected
+    if municipality.name != municipality.prefecture:
+        assert f"{municipality.name}の「{municipality.prefecture}" not in text, "a prefecture's section is not the town's"
+
+
 async def test_out_of_scope_answers_kindly_with_a_phone(demand_log):
     sent, _ = await run(ActionOutOfScope(), make_tracker("住民票はどこで取れますか", intent="out_of_scope"))
     assert say("out_of_scope_contact_no_phone") in sent[0]["text"]
@@ -162,8 +208,9 @@ async def test_a_message_handled_twice_is_counted_once(demand_log):
     for _ in range(2):
         await run(ActionReferConcern(), make_tracker("借金が返せない", domains=["poverty"], metadata=metadata))
     assert len(demand_log.events()) == 1
-    await run(ActionReferConcern(), make_tracker("借金が返せない", domains=["poverty"], metadata={"municipality": "eniwa"}))
-    assert len(demand_log.events()) == 2, "a new message is a new event even with the same words"
+    await run(ActionReferConcern(), make_tracker("借金が返せない", domains=["poverty"], metadata={"municipality": "eniwa"},
+                                                 sender="resident-2"))
+    assert len(demand_log.events()) == 2, "another household is another event even with the same words"
 
 
 async def test_no_event_holds_the_message_id(demand_log):

@@ -1,5 +1,5 @@
 """The demand log after scripted conversations through the REST channel: exactly the expected
-events, in SQLite and in PostgreSQL, and nothing in its schema that can hold free text."""
+events (one per household's concern, one per other outcome), in SQLite and in PostgreSQL, and nothing in its schema that can hold free text."""
 from collections import Counter
 
 import pytest
@@ -17,6 +17,8 @@ OUT_OF_SCOPE_MARK = say("out_of_scope")
 CONVERSATIONS = [
     ("eniwa", ["80歳の母と無職で閉じこもっている兄、母の年金だけで暮らしています"]),
     ("eniwa", ["こんにちは", "母が認知症で介護に疲れました", "いいえ"]),
+    # One household telling two worries: one event with both domains.
+    ("eniwa", ["母の介護がしんどいです", "あと、兄が20年ひきこもっていて、それも心配です"]),
     ("yonago", ["借金が返せなくて生活が苦しい", "何時まで開いていますか"]),
     ("kamakura", ["子どもが学校に行けなくなりました"]),
     ("sapporo", ["仕事をクビになって家賃が払えません"]),
@@ -60,12 +62,24 @@ def expected_events(replies, municipality):
     return events
 
 
+def one_per_household(events):
+    """A conversation's referred and crisis concerns are one event with everything heard."""
+    concerns = [e for e in events if e[0] in ("referred", "crisis")]
+    if not concerns:
+        return events
+    outcome = "crisis" if any(e[0] == "crisis" for e in concerns) else "referred"
+    municipality = next((e[1] for e in concerns if e[1]), None)
+    domains = tuple(sorted({d for e in concerns for d in e[2]}))
+    windows = tuple(dict.fromkeys(w for e in concerns for w in e[3]))
+    return [e for e in events if e[0] not in ("referred", "crisis")] + [(outcome, municipality, domains, windows)]
+
+
 def run_script(bot):
     expected = []
     for number, (municipality, messages) in enumerate(CONVERSATIONS):
         metadata = {"municipality": municipality} if municipality else None
         replies = [bot.say(f"script-{number}", message, metadata) for message in messages]
-        expected += expected_events(replies, municipality)
+        expected += one_per_household(expected_events(replies, municipality))
     return expected
 
 

@@ -64,6 +64,34 @@ def test_unknown_municipality_is_asked_once_then_typed_freely(live_bot):
     assert referral["municipality"] == "eniwa" and "elderly" in referral["domains"]
 
 
+def test_a_town_named_in_the_story_is_confirmed_by_the_form(live_bot):
+    first = live_bot.say("confirm", "恵庭で一人暮らしをしています。家賃が払えなくなりそうです")
+    assert not any(m.get("custom", {}).get("type") == "referral" for m in first), "not taken silently"
+    [question] = [m for m in first if m.get("buttons")]
+    assert "恵庭市" in question["text"] and [b["payload"] for b in question["buttons"]] == ["/affirm", "/deny"]
+    second = live_bot.say("confirm", "/affirm")
+    assert payload(second)["municipality"] == "eniwa"
+
+
+def test_no_to_the_guessed_town_asks_plainly_and_a_reply_without_a_place_ends_the_form(live_bot):
+    live_bot.say("notthere", "恵庭で一人暮らしをしています。家賃が払えなくなりそうです")
+    asked = texts(live_bot.say("notthere", "/deny"))
+    assert "お住まいの市区町村を教えてください" in asked
+    ended = texts(live_bot.say("notthere", "ちょっと言いたくないです"))
+    assert current_directory().by_id["yorisoi"].phone in ended, "the waiting concern still gets a number"
+    after = live_bot.say("notthere", "仕事が見つかりません")
+    assert "お住まいの市区町村を教えてください" not in texts(after), "asked once"
+
+
+def test_the_household_told_over_two_turns_is_offered_the_coordinator_once(live_bot):
+    coordinator = "eniwa_coordinator"
+    first = live_bot.say("household", "母の介護がしんどいです", {"municipality": "eniwa"})
+    second = live_bot.say("household", "あと、兄が20年ひきこもっていて、それも心配です", {"municipality": "eniwa"})
+    offered = [coordinator in [w["id"] for w in payload(turn)["windows"]] for turn in (first, second)]
+    assert "hikikomori" in payload(second)["domains"]
+    assert offered.count(True) == 1, "offered once, when the household's worries first add up"
+
+
 def test_hours_and_a_human_on_request(live_bot):
     live_bot.say("hours", "借金が返せなくて生活が苦しい", {"municipality": "yonago"})
     hours = texts(live_bot.say("hours", "何時まで開いてますか", {"municipality": "yonago"}))

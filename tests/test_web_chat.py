@@ -9,9 +9,13 @@ import pytest
 from playwright.sync_api import expect, sync_playwright
 
 from bot.knowledge import current_directory
+from bot.paths import PROJECT_ROOT
+from bot.routing import coordinating_window
 
 CHROMIUM = shutil.which("chromium") or "/usr/bin/chromium"
 EIGHTY_FIFTY = "80歳の母と無職で閉じこもっている兄、母の年金だけで暮らしています"
+# What the browser tests show of the answer on a phone (390×844), kept in the repository.
+SCREENSHOTS = PROJECT_ROOT / "docs" / "screenshots"
 
 
 @pytest.fixture(scope="module")
@@ -196,3 +200,73 @@ def test_an_english_conversation_is_answered_in_english(phone_page, live_web, tm
     assert any("community comprehensive care centre" in t for t in titles), "with the kind in English"
     expect(page.locator("article.card").first).to_contain_text("On the phone, say")
     page.screenshot(path=str(tmp_path / "web-chat-english.png"), full_page=True)
+
+
+def on_screen(page):
+    """The part of a 390×844 screen the answer can use: below the sticky emergency bar, above the composer."""
+    top = page.locator("#helplines").bounding_box()
+    composer = page.locator("#composer").bounding_box()
+    return top["y"] + top["height"], composer["y"]
+
+
+def test_the_first_card_of_an_8050_answer_is_on_a_phone_screen_without_scrolling(phone_page, live_web):
+    page = phone_page
+    page.goto(f"{live_web}/?m=eniwa")
+    send(page, EIGHTY_FIFTY)
+    expect(page.get_by_text("ほかにも困っていることはありますか。")).to_be_attached(timeout=30000)
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "8050-household-390x844.png"))  # what the resident sees
+    first = page.locator("#log article.card").first
+    top, bottom = on_screen(page)
+    box = first.bounding_box()
+    assert top <= box["y"] and box["y"] + box["height"] <= bottom, (box, top, bottom)
+    # The coordinating window first, saying why; the missing phones and hours told once above it.
+    directory = current_directory()
+    coordinator = coordinating_window(directory.municipality("eniwa"), directory.routing)
+    expect(first.locator("h3")).to_contain_text(coordinator.name)
+    expect(first.locator(".why")).to_contain_text("関係する窓口をつないでくれます")
+    notice = page.locator("#log .note.notice")
+    expect(notice).to_have_count(1)
+    expect(notice).to_contain_text("恵庭市役所の代表電話")
+    assert notice.bounding_box()["y"] >= top, "the notice is on screen too"
+    expect(page.locator("#log .note.source")).to_contain_text("令和7年度")
+    assert page.locator("#log").get_by_text("お住まいの市区町村の役所・役場の代表電話で、この窓口に").count() == 0
+    assert page.locator("#log .hours").count() == 0, "no card repeats unknown hours"
+    # The details (place, source) fold away and open from the keyboard.
+    details = first.locator("details")
+    expect(details).not_to_have_attribute("open", "")
+    for _ in range(40):
+        page.keyboard.press("Shift+Tab")
+        if page.evaluate("document.activeElement.closest('article.card') !== null && "
+                         "document.activeElement.tagName === 'SUMMARY'"):
+            break
+    summary = page.locator("summary:focus")
+    expect(summary).to_have_count(1)
+    page.keyboard.press("Enter")
+    expect(summary.locator("xpath=..")).to_have_attribute("open", "")
+    expect(summary.locator("xpath=..").locator(".detail").last).to_contain_text("出典:")
+    assert page.locator("#log details a").count() == 0, "a source's line number never becomes a tel: link"
+    expect(first.locator("summary")).to_be_visible()
+    # The whole answer in one picture: the sticky bars set in their place so they cover nothing.
+    page.evaluate("for (const id of ['helplines', 'composer']) document.getElementById(id).style.position = 'static'")
+    page.screenshot(path=str(SCREENSHOTS / "8050-household-390x844-full.png"), full_page=True)
+
+
+def test_a_single_worry_shows_its_window_with_the_number_to_call_instead(phone_page, live_web):
+    page = phone_page
+    page.goto(f"{live_web}/?m=matsudo")
+    send(page, "ちょっと困ってて")
+    page.get_by_role("button", name="住まいのこと").click(timeout=30000)
+    first = page.locator("#log article.card").first
+    expect(first).to_be_visible(timeout=30000)
+    expect(page.get_by_text("ほかにも困っていることはありますか。")).to_be_attached()
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=str(SCREENSHOTS / "single-domain-390x844.png"))
+    top, bottom = on_screen(page)
+    box = first.bounding_box()
+    assert top <= box["y"] and box["y"] + box["height"] <= bottom, (box, top, bottom)
+    department = current_directory().municipality("matsudo").department
+    call = page.locator("#log .note.notice a")
+    expect(call).to_have_attribute("href", "tel:" + department.phone.replace("-", ""))
+    expect(page.locator("#log article.card")).to_have_count(1)
+    expect(page.locator("#log .note.source")).to_contain_text("平成30年度")

@@ -33,6 +33,13 @@ def event_id_for(message_id: Optional[str], outcome: "Outcome") -> str:
     return hmac.new(demand_event_key(), f"{message_id}:{outcome.value}".encode(), hashlib.sha256).hexdigest()[:32]
 
 
+def household_event_id(conversation: str) -> str:
+    """One id per conversation session: every concern a household tells in it is one event
+    (the store merges them), so the compound rate is the share of households with compound
+    needs. Keyed, like `event_id_for`, so the log cannot be joined to a tracker."""
+    return hmac.new(demand_event_key(), f"household:{conversation}".encode(), hashlib.sha256).hexdigest()[:32]
+
+
 class Outcome(str, enum.Enum):
     REFERRED = "referred"
     CLARIFIED = "clarified"

@@ -138,7 +138,8 @@ class DemandLog:
     def _insert(self, demand: DemandEvent) -> None:
         with self.engine.begin() as connection:
             exists = connection.execute(select(demand_events.c.id).where(demand_events.c.id == demand.id)).first()
-            if exists:  # a retried or re-spooled event is written once
+            if exists:  # a retried event, or a household's next concern: one row, domains merged
+                self._merge(connection, demand)
                 return
             connection.execute(demand_events.insert().values(
                 id=demand.id, municipality=demand.municipality, hour=demand.hour, channel=demand.channel,
@@ -152,6 +153,31 @@ class DemandLog:
                 connection.execute(demand_event_windows.insert(),
                                    [{"event_id": demand.id, "position": i, "window_id": w}
                                     for i, w in enumerate(demand.window_ids)])
+
+    @staticmethod
+    def _merge(connection, demand: DemandEvent) -> None:
+        """Union of what was heard; the same event twice changes nothing (retries stay idempotent)."""
+        row = connection.execute(select(demand_events).where(demand_events.c.id == demand.id)).mappings().one()
+        known_domains = set(connection.execute(
+            select(demand_event_domains.c.domain).where(demand_event_domains.c.event_id == demand.id)).scalars())
+        known_windows = list(connection.execute(
+            select(demand_event_windows.c.window_id).where(demand_event_windows.c.event_id == demand.id)
+            .order_by(demand_event_windows.c.position)).scalars())
+        new_domains = [d for d in dict.fromkeys(demand.domains) if d not in known_domains]
+        new_windows = [w for w in dict.fromkeys(demand.window_ids) if w not in known_windows]
+        crisis = bool(row["crisis"]) or demand.crisis
+        outcome = Outcome.CRISIS if Outcome.CRISIS in (Outcome(_value(row["outcome"])), demand.outcome) else row["outcome"]
+        connection.execute(demand_events.update().where(demand_events.c.id == demand.id).values(
+            municipality=row["municipality"] or demand.municipality, crisis=crisis, outcome=outcome,
+            compound=len(known_domains) + len(new_domains) >= 2, turns=max(row["turns"], demand.turns),
+        ))
+        if new_domains:
+            connection.execute(demand_event_domains.insert(),
+                               [{"event_id": demand.id, "domain": d} for d in new_domains])
+        if new_windows:
+            connection.execute(demand_event_windows.insert(),
+                               [{"event_id": demand.id, "position": len(known_windows) + i, "window_id": w}
+                                for i, w in enumerate(new_windows)])
 
     def events(self, municipality: Optional[str] = None, since: Optional[datetime] = None,
                until: Optional[datetime] = None) -> List[EventRow]:

@@ -28,6 +28,7 @@ REFER_ACTION = "action_refer_concern"
 ASK_SAFETY_ACTION = "action_ask_safety"
 SAFETY_ANSWER_ACTION = "action_safety_answer"
 ADDRESSED_SLOT = "danger_addressed"
+NEEDS_MUNICIPALITY_SLOT = "needs_municipality"
 
 
 @DefaultV1Recipe.register(
@@ -69,6 +70,8 @@ class CrisisPolicy(Policy):
     def next_action(tracker: DialogueStateTracker) -> Optional[str]:
         latest_action = tracker.latest_action_name
         if latest_action in (REFER_ACTION, ASK_SAFETY_ACTION, SAFETY_ANSWER_ACTION):
+            if tracker.get_slot(NEEDS_MUNICIPALITY_SLOT):
+                return None  # the lines went out; data/rules.yml now opens municipality_form
             return ACTION_LISTEN_NAME if _judged_this_turn(tracker) else None
         if latest_action != ACTION_LISTEN_NAME or tracker.latest_message is None:
             return None

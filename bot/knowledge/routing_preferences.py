@@ -21,6 +21,9 @@ class RoutingPreferences:
     crisis_lines_by_category: Dict[str, Tuple[str, ...]]
     default_crisis_lines: Tuple[str, ...]
     national_lines_by_domain: Dict[str, Tuple[str, ...]]
+    # Needs of the one who cares, served where the resident lives even when the person cared
+    # for lives elsewhere (that person's own care belongs to their municipality).
+    resident_side_domains: Tuple[str, ...] = ()
 
 
 def load_routing_preferences(path: Path, line_ids: Iterable[str]) -> RoutingPreferences:
@@ -54,4 +57,5 @@ def load_routing_preferences(path: Path, line_ids: Iterable[str]) -> RoutingPref
     if not default:
         raise KnowledgeError(path.name, "default_crisis_lines", "(empty)", "danger always needs lines")
     national = table("national_lines_by_domain", tuple(taxonomy.domains), lines, "national line id", "domain")
-    return RoutingPreferences(preferred, general, by_category, default, national)
+    resident_side = codes("resident_side_domains", raw.get("resident_side_domains"), taxonomy.domains, "domain")
+    return RoutingPreferences(preferred, general, by_category, default, national, resident_side)

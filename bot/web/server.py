@@ -21,7 +21,7 @@ from bot.channels.rest import RELAY_HEADER
 from bot.demand import DemandLog
 from bot.knowledge import current_directory
 from bot.nlu.language import detect_language
-from bot.settings import MAX_MESSAGE_CHARS, relay_token
+from bot.settings import MAX_MESSAGE_CHARS, RASA_PORT, WEB_PORT, relay_token
 from bot.staff.views import add_staff_routes
 from bot.texts import lookup, say
 from bot.web import conversation_cookie
@@ -193,8 +193,8 @@ def create_app(rasa_url: str, demand_log: Optional[DemandLog] = None) -> web.App
 def main() -> None:
     parser = argparse.ArgumentParser(description="Serve the 窓口ナビ web chat.")
     parser.add_argument("--host", default="127.0.0.1")
-    parser.add_argument("--port", type=int, default=8000)
-    parser.add_argument("--rasa-url", default="http://127.0.0.1:5005")
+    parser.add_argument("--port", type=int, default=WEB_PORT)
+    parser.add_argument("--rasa-url", default=f"http://127.0.0.1:{RASA_PORT}")
     args = parser.parse_args()
     logging.basicConfig(level=logging.WARNING)
     current_directory()  # an invalid knowledge file stops start-up here, with its message

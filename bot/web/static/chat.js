@@ -71,14 +71,60 @@
     addItem("from-bot").appendChild(bubble);
   }
 
-  // A window block ("■ name…") becomes a referral card with a call button.
-  function addCard(text, windowsByName) {
+  // `links`: numbers become tel: links (a card's own number has its call button instead, and
+  // a source's line number such as "110行目" must never dial the police).
+  function paragraph(className, text, links = false) {
+    const p = document.createElement("p");
+    p.className = className;
+    if (links) withPhoneLinks(p, text);
+    else p.textContent = text;
+    return p;
+  }
+
+  // A window block ("■ name…") becomes a referral card: the referral payload's card with the
+  // same heading gives its parts (why, call button, hours, what they do, what to say, details).
+  function addCard(text, cardsByHeading, windowsByName) {
     const lines = text.split("\n");
     const title = lines[0].replace(/^■\s*/, "");
+    const info = cardsByHeading.get(title);
+    if (!info) return addPlainCard(title, lines.slice(1).join("\n"), windowsByName);
+    const card = document.createElement("article");
+    card.className = "card" + (info.kind === "crisis_line" ? " crisis-line" : "") + (info.why.length ? " why-card" : "");
+    const heading = document.createElement("h3");
+    heading.textContent = info.heading;
+    card.appendChild(heading);
+    for (const why of info.why) card.appendChild(paragraph("why", why));
+    if (info.phone) {
+      const call = document.createElement("a");
+      call.className = "call";
+      call.href = telHref(info.phone);
+      call.textContent = `${info.call_label} ${info.phone}`;
+      call.setAttribute("aria-label", `${info.name} ${info.call_label} ${info.phone}`);
+      card.appendChild(call);
+    } else {
+      card.appendChild(paragraph("no-phone", info.phone_text));
+    }
+    if (info.hours_text) card.appendChild(paragraph("hours", info.hours_text));
+    if (info.does) card.appendChild(paragraph("does", info.does));
+    card.appendChild(paragraph("say", info.say));
+    if (info.details.length) {
+      // Place and source fold away; <summary> is reachable with Tab and opens with Enter.
+      const details = document.createElement("details");
+      const summary = document.createElement("summary");
+      summary.textContent = info.details_label;
+      details.appendChild(summary);
+      for (const line of info.details) details.appendChild(paragraph("detail", line));
+      card.appendChild(details);
+    }
+    addItem("from-bot").appendChild(card);
+  }
+
+  // A card the payload does not describe: its text as it is, with a call button when known.
+  function addPlainCard(title, body, windowsByName) {
     const name = title.replace(/（[^（）]*）$/, "");
     const info = windowsByName.get(name);
     const card = document.createElement("article");
-    card.className = "card" + (info && info.kind === "crisis_line" ? " crisis-line" : "");
+    card.className = "card plain" + (info && info.kind === "crisis_line" ? " crisis-line" : "");
     const heading = document.createElement("h3");
     heading.textContent = title;
     card.appendChild(heading);
@@ -90,14 +136,18 @@
       call.setAttribute("aria-label", `${info.name} ${TEXT.call} ${info.phone}`);
       card.appendChild(call);
     }
-    const body = document.createElement("p");
-    withPhoneLinks(body, lines.slice(1).join("\n"));
-    card.appendChild(body);
+    card.appendChild(paragraph("body", body, true));
     addItem("from-bot").appendChild(card);
   }
 
-  function addCrisisLines(windows) {
-    for (const w of windows.filter((w) => w.kind === "crisis_line")) {
+  // The one line on missing phones and hours, and the one line on where the facts come from.
+  function addNote(text, className) {
+    addItem("from-bot").appendChild(paragraph("note " + className, text, className === "notice"));
+  }
+
+  // The crisis lines the text lists ("・name number（hours）"), as cards with call buttons.
+  function addCrisisLines(text, windows) {
+    for (const w of windows.filter((w) => w.kind === "crisis_line" && text.includes(`${w.name} ${w.phone}`))) {
       const card = document.createElement("article");
       card.className = "card crisis-line";
       const heading = document.createElement("h3");
@@ -130,23 +180,52 @@
     return true;
   }
 
+  // What is hidden behind the sticky bars at the top (helplines, crisis banner) and the bottom.
+  function visibleArea() {
+    let top = 0;
+    for (const bar of [document.getElementById("helplines"), banner]) {
+      if (bar && !bar.hidden && getComputedStyle(bar).position === "sticky") top = Math.max(top, bar.getBoundingClientRect().bottom);
+    }
+    return { top: top + 8, bottom: form.getBoundingClientRect().top - 8 };
+  }
+
+  // An answer that fits is shown whole; a longer one (a referral) from its start, so its
+  // first card is on screen without scrolling back.
+  function showAnswer(first) {
+    const last = log.lastElementChild;
+    if (!first || !last) return;
+    const area = visibleArea();
+    const start = first.getBoundingClientRect().top;
+    const end = last.getBoundingClientRect().bottom;
+    if (end - start > area.bottom - area.top) window.scrollBy(0, start - area.top);
+    else if (end > area.bottom) window.scrollBy(0, end - area.bottom);
+    else if (start < area.top) window.scrollBy(0, start - area.top);
+  }
+
   // Returns true when it moved the focus to choice buttons (keyboard users land on them).
   function render(messages) {
     let choicesShown = false;
-    const referral = messages.map((m) => m.custom).find((c) => c && c.type === "referral");
-    const windows = referral ? referral.windows : [];
+    const referrals = messages.map((m) => m.custom).filter((c) => c && c.type === "referral");
+    const windows = referrals.flatMap((r) => r.windows || []);
     const windowsByName = new Map(windows.map((w) => [w.name, w]));
-    if (referral && referral.crisis) banner.hidden = false;
+    const cardsByHeading = new Map(referrals.flatMap((r) => (r.cards || []).map((c) => [c.heading, c])));
+    const notices = new Set(referrals.map((r) => r.notice).filter(Boolean));
+    const sources = new Set(referrals.map((r) => r.data_source).filter(Boolean));
+    const crisis = referrals.some((r) => r.crisis);
+    if (crisis) banner.hidden = false;
+    const before = log.lastElementChild;
     for (const message of messages) {
       if (typeof message.text === "string" && message.text) {
-        const isCrisisList = referral && referral.crisis && message.text.startsWith("・");
-        if (isCrisisList) addCrisisLines(windows); // the same lines, as cards with call buttons
-        else if (message.text.startsWith("■")) addCard(message.text, windowsByName);
-        else addBotText(message.text);
+        const text = message.text;
+        if (crisis && text.startsWith("・")) addCrisisLines(text, windows); // the same lines, as cards with call buttons
+        else if (text.startsWith("■")) addCard(text, cardsByHeading, windowsByName);
+        else if (notices.has(text)) addNote(text, "notice");
+        else if (sources.has(text)) addNote(text, "source");
+        else addBotText(text);
       }
       if (Array.isArray(message.buttons) && message.buttons.length) choicesShown = addChoices(message.buttons);
     }
-    log.lastElementChild?.scrollIntoView({ block: "end", behavior: "smooth" });
+    showAnswer(before ? before.nextElementSibling : log.firstElementChild);
     return choicesShown;
   }
 
@@ -183,7 +262,7 @@
       return;
     }
     input.value = "";
-    send(text).then((choicesShown) => { if (!choicesShown) input.focus(); });
+    send(text).then((choicesShown) => { if (!choicesShown) input.focus({ preventScroll: true }); });
   });
 
   input.addEventListener("keydown", (event) => {
