@@ -208,7 +208,7 @@ def test_an_invalid_eligibility_is_refused_by_name(tmp_path, eligibility, field)
 # Words that must be written at an eligibility's seed line (or three lines either side), so that
 # an age group, a carer or a meeting is read, never assumed from the name of a kind of window.
 _ELIGIBILITY_WORDS = {
-    "child": ("子ども", "こども", "子供", "児", "ヤングケアラー", "子育て", "親子", "乳幼児", "若者", "わっこ"),
+    "child": ("子ども", "こども", "子供", "児", "ヤングケアラー", "子育て", "親子", "乳幼児", "若者"),
     "adult": ("保護者", "家庭", "親子", "若者", "子育て"),
     "older": ("高齢", "8050の80"),
     "carer": ("ケアラー", "家族", "親"),
