@@ -60,7 +60,7 @@ def case_result(case: Dict[str, Any], parse: Dict[str, Any], municipality: Optio
     if municipality:
         referral = route_concern(
             current_directory(), result["domains"], result["crisis"], municipality,
-            parse.get("crisis_categories", []),
+            parse.get("crisis_categories", []), people=people_from_parse(parse.get("about")),
         )
         result["windows"] = referral_payload(referral)["windows"]
     return result

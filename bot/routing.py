@@ -1,17 +1,25 @@
-"""route_concern: domains + crisis + municipality → the ordered windows to show a resident.
+"""route_concern: domains + crisis + municipality + who it is about → the ordered windows to show a resident.
 
 One function, used by the action server and by `bot.evaluate`, so what is measured is what
 residents see. The order: crisis lines first when someone is in danger; then, for each
-domain, the municipality's most specific window (its coordinating or 断らない window where
-it has none, never nothing); then, when two or more domains meet, the coordinating window.
+domain, the municipality's most specific window that the people can use (its coordinating or
+断らない window where it has none, never nothing); then, when two or more domains meet, the
+coordinating window.
+
+Who a window serves (`Window.eligibility`) is matched against the people the concern is about
+(bot.people): a window they are known not to fit, a young-carer place for a writer not known to
+be a child, and a meeting of professionals are never offered; among the rest of a kind, a window
+they are known to fit comes first, then one open to anyone, then one whose ages are unknown for them.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from enum import IntEnum
 from typing import Dict, List, Optional, Sequence, Tuple
 
-from bot.knowledge.model import Directory, Municipality, Window
+from bot.knowledge.model import CARER, CHILD, Directory, Municipality, Window
 from bot.knowledge.routing_preferences import RoutingPreferences
+from bot.people import SELF, UNKNOWN_AGE, Person
 
 class Reason:
     """Why a window is in the list (the reply turns the code into a sentence)."""
@@ -69,24 +77,72 @@ def department_window(municipality: Municipality) -> Window:
     )
 
 
-def _specificity(window: Window, domain: str, preferences: RoutingPreferences) -> Tuple[int, int]:
+class Fit(IntEnum):
+    """How the people a concern is about fit a window, best first."""
+
+    KNOWN = 0  # one of them is of an age the window serves
+    ANYONE = 1  # the window serves anyone
+    UNKNOWN = 2  # it serves some ages and none of theirs is known
+    NOT = 3  # never offered: known not to fit, a young-carer place, or not for residents
+
+
+def served_people(people: Sequence[Person], serves: Optional[str] = None) -> List[Person]:
+    """Whom a window would serve among the people. A window for carers serves the writer. Any
+    other serves the people the concern is about, and the writer too when the writer's age is
+    written (「80を過ぎた私と、ひきこもりの息子」: 地域包括支援センター serves the writer), or the
+    writer alone when it is about nobody else. Without an entry of their own, the writer is
+    there all the same, of unknown age."""
+    writers = [p for p in people if p.is_writer] or [Person(SELF, UNKNOWN_AGE)]
+    if serves == CARER:
+        return writers
+    others = [p for p in people if not p.is_writer]
+    if not others:
+        return writers
+    return others + [p for p in writers if p.age_group != UNKNOWN_AGE]
+
+
+def window_fit(window: Window, people: Sequence[Person]) -> Fit:
+    eligibility = window.eligibility
+    if not eligibility.residents:
+        return Fit.NOT
+    served = served_people(people, eligibility.serves)
+    if eligibility.young_carers:
+        # An adult carer must not be sent to a children's café on a guess.
+        return Fit.KNOWN if any(p.age_group == CHILD for p in served) else Fit.NOT
+    if not eligibility.ages:
+        return Fit.ANYONE
+    if any(p.age_group in eligibility.ages for p in served):
+        return Fit.KNOWN
+    if any(p.age_group == UNKNOWN_AGE for p in served):
+        return Fit.UNKNOWN
+    return Fit.NOT
+
+
+def _specificity(window: Window, domain: str, preferences: RoutingPreferences,
+                 people: Sequence[Person] = ()) -> Tuple[int, int, int]:
+    """The kind routing.yml prefers first, then the fit within that kind. Fit does not outrank
+    the kind: most windows have no eligibility written, so "anyone" often only means "not read",
+    and 「母の介護」 belongs with the 地域包括支援センター, not with a 高齢者サロン that the
+    mother is known to fit, nor with a salon open to all when her age is unwritten."""
     preferred = preferences.preferred_kinds.get(domain, ())
     rank = preferred.index(window.kind) if window.kind in preferred else len(preferred)
-    return rank, len(window.domains)
+    return rank, int(window_fit(window, people)), len(window.domains)
 
 
-def window_for_domain(municipality: Municipality, domain: str, preferences: RoutingPreferences) -> Window:
+def window_for_domain(municipality: Municipality, domain: str, preferences: RoutingPreferences,
+                      people: Sequence[Person] = ()) -> Window:
     general = preferences.general_kinds
-    specific = [w for w in municipality.windows if domain in w.domains and w.kind not in general]
+    specific = [w for w in municipality.windows if domain in w.domains and w.kind not in general
+                and window_fit(w, people) != Fit.NOT]
     if specific:
-        return min(specific, key=lambda w: _specificity(w, domain, preferences))
-    return coordinating_window(municipality, preferences, domain)
+        return min(specific, key=lambda w: _specificity(w, domain, preferences, people))
+    return coordinating_window(municipality, preferences, domain, people)
 
 
 def coordinating_window(municipality: Municipality, preferences: RoutingPreferences,
-                        domain: Optional[str] = None) -> Window:
+                        domain: Optional[str] = None, people: Sequence[Person] = ()) -> Window:
     for kind in preferences.general_kinds:
-        candidates = [w for w in municipality.windows if w.kind == kind]
+        candidates = [w for w in municipality.windows if w.kind == kind and window_fit(w, people) != Fit.NOT]
         covering = [w for w in candidates if domain is None or domain in w.domains]
         if covering or candidates:
             return (covering or candidates)[0]
@@ -112,11 +168,12 @@ def route_concern(
     crisis_categories: Sequence[str] = (),
     earlier_domains: Sequence[str] = (),
     coordination_offered: bool = False,
-    people: Sequence[object] = (),  # who the concern is about: eligibility (issue 10) reads it
+    people: Sequence[Person] = (),
 ) -> Referral:
     """`earlier_domains`: what the household told earlier in this conversation; the coordinating
     window is offered when they and this message add up to two or more domains, once
-    (`coordination_offered`: it was already given in this conversation)."""
+    (`coordination_offered`: it was already given in this conversation). `people`: whom the
+    concern is about (bot.people.people_from_parse); none known, none assumed."""
     municipality = directory.municipality(municipality_code) if municipality_code else None
     labels: List[ReferredWindow] = []
     seen: set = set()
@@ -131,15 +188,23 @@ def route_concern(
             add(line, Reason.CRISIS)
     if municipality is not None:
         for domain in domains:
-            add(window_for_domain(municipality, domain, directory.routing), Reason.DOMAIN, domain)
+            add(window_for_domain(municipality, domain, directory.routing, people), Reason.DOMAIN, domain)
         household = set(domains) | set(earlier_domains)
         if len(set(domains)) >= 2 and not coordination_offered:
-            add(coordinating_window(municipality, directory.routing), Reason.COORDINATION)
+            add(coordinating_window(municipality, directory.routing, people=people), Reason.COORDINATION)
         elif len(household) >= 2 and domains and not coordination_offered:
-            add(coordinating_window(municipality, directory.routing), Reason.HOUSEHOLD)
+            add(coordinating_window(municipality, directory.routing, people=people), Reason.HOUSEHOLD)
         elif not domains and not crisis:
-            add(coordinating_window(municipality, directory.routing), Reason.GENERAL)
+            add(coordinating_window(municipality, directory.routing, people=people), Reason.GENERAL)
     for domain in domains:
         for line_id in directory.routing.national_lines_by_domain.get(domain, ()):
             add(directory.by_id[line_id], Reason.NATIONAL_LINE, domain)
     return Referral(municipality, tuple(domains), crisis, tuple(labels))
+
+
+def first_window_fits(referral: Referral, people: Sequence[Person]) -> bool:
+    """Whether the first of the municipality's windows in a referral is one the people can use
+    (not known to be for others): the measure bench/ reports. National lines serve anyone and are
+    passed over; a referral with no local window offered nothing unfit."""
+    local = [r.window for r in referral.windows if r.window.kind != "crisis_line"]
+    return not local or window_fit(local[0], people) != Fit.NOT

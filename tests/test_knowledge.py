@@ -160,6 +160,99 @@ def test_a_broken_entry_stops_the_check_and_names_file_entry_and_field(tmp_path)
     assert "eniwa.yml" in result.stderr and raw["windows"][1]["id"] in result.stderr and "'kind'" in result.stderr
 
 
+ENIWA_SEED = "001_ac5ac4c6f713267e.txt"
+
+
+def _with_eligibility(tmp_path, eligibility):
+    """A copy of the directory whose ヤングケアラーカフェ says `eligibility`."""
+    folder = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, folder)
+    raw = yaml.safe_load((folder / "eniwa.yml").read_text(encoding="utf-8"))
+    cafe = next(w for w in raw["windows"] if w["id"] == "eniwa_young_carer_cafe")
+    cafe["eligibility"] = eligibility
+    (folder / "eniwa.yml").write_text(yaml.safe_dump(raw, allow_unicode=True), encoding="utf-8")
+    return folder
+
+
+def test_check_rejects_an_eligibility_without_a_seed_line_and_names_it(tmp_path):
+    folder = _with_eligibility(tmp_path, {"ages": ["child"], "serves": "carer", "description": "ヤングケアラー"})
+    result = subprocess.run([sys.executable, "-m", "bot.knowledge", "check", str(folder)],
+                            cwd=PROJECT_ROOT, capture_output=True, text=True)
+    assert result.returncode == 1
+    assert "eniwa.yml" in result.stderr and "eniwa_young_carer_cafe" in result.stderr
+    assert "'eligibility.source'" in result.stderr
+
+
+@pytest.mark.parametrize("eligibility, field", [
+    ({"ages": ["teenager"]}, "eligibility.ages"),
+    ({"ages": ["unknown"]}, "eligibility.ages"),  # "unknown" is a person's age, never a window's
+    ({"ages": "child"}, "eligibility.ages"),
+    ({"serves": "family"}, "eligibility.serves"),
+    ({"residents": "no"}, "eligibility.residents"),
+    ({"age": ["child"]}, "eligibility.age"),
+    ({"description": ""}, "eligibility.description"),
+    ({"source": "somewhere"}, "eligibility.source"),
+    ({"source": "002_2b585c156c0342d7.txt:397"}, "eligibility.source"),  # another municipality's seed
+    ({"source": "routing.yml:3"}, "eligibility.source"),
+    ("children", "eligibility"),
+])
+def test_an_invalid_eligibility_is_refused_by_name(tmp_path, eligibility, field):
+    good = {"ages": ["child"], "serves": "carer", "description": "ヤングケアラー", "source": f"{ENIWA_SEED}:397"}
+    folder = _with_eligibility(tmp_path, {**good, **eligibility} if isinstance(eligibility, dict) else eligibility)
+    with pytest.raises(KnowledgeError) as error:
+        load_directory(folder)
+    assert error.value.file == "eniwa.yml" and "eniwa_young_carer_cafe" in error.value.entry
+    assert error.value.field == field
+
+
+# Words that must be written at an eligibility's seed line (or three lines either side), so that
+# an age group, a carer or a meeting is read, never assumed from the name of a kind of window.
+_ELIGIBILITY_WORDS = {
+    "child": ("子ども", "こども", "子供", "児", "ヤングケアラー", "子育て", "親子", "乳幼児", "若者"),
+    "adult": ("保護者", "家庭", "親子", "若者", "子育て"),
+    "older": ("高齢", "8050の80"),
+    "carer": ("ケアラー", "家族", "親"),
+    "not residents": ("市町村", "職員", "相談員", "会議", "連絡会", "専門職", "関係機関"),
+}
+
+
+def test_every_eligibility_is_written_in_its_municipality_section():
+    """Who a window serves comes from the seed, like its name and phone: the cited line is in the
+    municipality's own section, the description is written within three lines of it, and so is a
+    word for each age group, for carers, or for a meeting of professionals."""
+    directory = load_directory()
+    problems, read = [], 0
+    for municipality in directory.municipalities.values():
+        for window in municipality.windows:
+            eligibility = window.eligibility
+            if eligibility.source is None:
+                continue
+            read += 1
+            file_name, line = _cited(eligibility.source)
+            section = _own_section(municipality, file_name)
+            if section is None or not section.start <= line <= section.end:
+                problems.append(f"{window.id}: {eligibility.source} is not in {municipality.name}'s section")
+                continue
+            near = _near(section, line)
+            if not _named_near(eligibility.description, None, near):
+                problems.append(f"{window.id}: 「{eligibility.description}」 is not written near {eligibility.source}")
+            claims = list(eligibility.ages) + (["carer"] if eligibility.serves else []) \
+                + ([] if eligibility.residents else ["not residents"])
+            for claim in claims:
+                if not any(word in near for word in _ELIGIBILITY_WORDS[claim]):
+                    problems.append(f"{window.id}: nothing near {eligibility.source} says {claim}")
+    assert not problems, "\n".join(problems)
+    assert read >= 40
+
+
+def test_the_young_carer_windows_say_so():
+    directory = load_directory()
+    young = {w.id for m in directory.municipalities.values() for w in m.windows if w.eligibility.young_carers}
+    assert {"eniwa_young_carer_cafe", "kamakura_young_carer_place"} <= young
+    # A place for carers, young and adult alike, is for carers of any age (鎌倉市 6-3-4-3).
+    assert directory.by_id["kamakura_mintabe"].eligibility.ages == ()
+
+
 @pytest.mark.parametrize("field, value", [("phone", "call us"), ("domains", ["money"]), ("source", "somewhere")])
 def test_invalid_fields_are_refused(tmp_path, field, value):
     broken = tmp_path / "knowledge"

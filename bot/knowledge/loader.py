@@ -7,8 +7,9 @@ from typing import Dict, List, Optional
 
 import yaml
 
-from bot.knowledge.model import Department, Directory, Municipality, Window
+from bot.knowledge.model import ANYONE, CARER, Department, Directory, Eligibility, Municipality, Window
 from bot.paths import KNOWLEDGE_DIR
+from bot.people import AGE_GROUPS, UNKNOWN_AGE
 from bot.taxonomy import load_taxonomy
 
 NATIONAL_FILE = "national_crisis_lines.yml"
@@ -18,6 +19,8 @@ NOT_MUNICIPALITIES = {"taxonomy.yml", NATIONAL_FILE, ROUTING_FILE}
 _PHONE = re.compile(r"^#?[0-9][0-9-]*( 内線[0-9]+)?$")
 _SOURCE = re.compile(r"^[0-9A-Za-z_.-]+\.(txt|yml):[1-9][0-9]*$")
 _CODE = re.compile(r"^[a-z][a-z0-9_]*$")
+_ELIGIBILITY_FIELDS = ("ages", "serves", "residents", "description", "source")
+_AGES = tuple(group for group in AGE_GROUPS if group != UNKNOWN_AGE)
 
 
 class KnowledgeError(ValueError):
@@ -59,6 +62,39 @@ class _Checker:
         if not isinstance(value, str) or not _SOURCE.match(value):
             self.fail(entry, "source", f"must be 'SEED_FILE:LINE' (e.g. \"001_ac5ac4c6f713267e.txt:177\"), not {value!r}")
         return value
+
+    def eligibility(self, raw: dict, entry: str, window_source: str) -> Eligibility:
+        value = raw.get("eligibility")
+        if value is None:
+            return ANYONE
+        if not isinstance(value, dict):
+            self.fail(entry, "eligibility", f"must be a mapping with {', '.join(_ELIGIBILITY_FIELDS)}")
+
+        def fail(field: str, problem: str) -> None:
+            self.fail(entry, f"eligibility.{field}", problem)
+
+        unknown = [key for key in value if key not in _ELIGIBILITY_FIELDS]
+        if unknown:
+            fail(str(unknown[0]), f"unknown field; known: {', '.join(_ELIGIBILITY_FIELDS)}")
+        ages = value.get("ages") or []
+        if not isinstance(ages, list) or any(age not in _AGES for age in ages):
+            fail("ages", f"must be a list of age groups ({', '.join(_AGES)}), not {ages!r}")
+        serves = value.get("serves")
+        if serves not in (None, CARER):
+            fail("serves", f"must be \"{CARER}\" or absent, not {serves!r}")
+        residents = value.get("residents", True)
+        if not isinstance(residents, bool):
+            fail("residents", f"must be true or false, not {residents!r}")
+        description = value.get("description")
+        if not isinstance(description, str) or not description.strip():
+            fail("description", "must say, in the seed's words, who the window serves")
+        # Who a window serves is read from the seed its own facts come from, never from a file of ours.
+        seed = window_source.rsplit(":", 1)[0]
+        source = value.get("source")
+        if not isinstance(source, str) or not _SOURCE.match(source) or source.rsplit(":", 1)[0] != seed \
+                or not seed.endswith(".txt"):
+            fail("source", f"must be a line of the window's own seed ('{seed}:LINE'), not {source!r}")
+        return Eligibility(tuple(ages), serves, residents, description.strip(), source)
 
     def codes(self, raw: dict, entry: str, field: str, allowed: Dict[str, str]) -> tuple:
         value = raw.get(field)
@@ -107,6 +143,7 @@ def load_municipality(path: Path) -> Municipality:
         kind = entry_raw.get("kind")
         if kind not in check.taxonomy.window_kinds:
             check.fail(label, "kind", f"unknown kind {kind!r}; known: {', '.join(check.taxonomy.window_kinds)}")
+        source = check.source(entry_raw, label)
         windows.append(
             Window(
                 id=window_id,
@@ -118,8 +155,9 @@ def load_municipality(path: Path) -> Municipality:
                 place=check.text(entry_raw, label, "place", required=False),
                 helps_with=check.text(entry_raw, label, "helps_with"),
                 what_to_say=check.text(entry_raw, label, "what_to_say"),
-                source=check.source(entry_raw, label),
+                source=source,
                 municipality=code,
+                eligibility=check.eligibility(entry_raw, label, source),
             )
         )
     return Municipality(code, name, prefecture, department, tuple(windows), path.name)

@@ -11,6 +11,36 @@ from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 if TYPE_CHECKING:
     from bot.knowledge.routing_preferences import RoutingPreferences
 
+CARER = "carer"
+CHILD = "child"
+
+
+@dataclass(frozen=True)
+class Eligibility:
+    """Who a window serves, as its seed says (HSDS `eligibility`, trimmed). The default is anyone.
+
+    `ages` are bot.people age groups of the person served (empty: any age); `serves: carer` means
+    the one who cares (the writer), not the person cared for; `residents: False` marks a meeting or
+    a network of professionals that no resident is sent to."""
+
+    ages: Tuple[str, ...] = ()
+    serves: Optional[str] = None
+    residents: bool = True
+    description: Optional[str] = None
+    source: Optional[str] = None
+
+    @property
+    def anyone(self) -> bool:
+        return not self.ages and self.residents
+
+    @property
+    def young_carers(self) -> bool:
+        """A place for children who care for family: offered only to a writer known to be a child."""
+        return self.serves == CARER and set(self.ages) == {CHILD}
+
+
+ANYONE = Eligibility()
+
 
 @dataclass(frozen=True)
 class Window:
@@ -27,6 +57,8 @@ class Window:
     municipality: str  # code, or "national" for the crisis lines
     for_crisis: bool = False
     hours_verified: bool = True
+    # Not in as_payload(): the payload's window keys are a contract with the web chat and the log.
+    eligibility: Eligibility = ANYONE
 
     def as_payload(self) -> dict:
         """The window as the referral payload and the demand log name it."""
