@@ -8,8 +8,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import (
-    CARED_FOR_PLACE, CONCERN_ABOUT, DANGER_ADDRESSED, MUNICIPALITY, addressed_after, cared_for_code,
-    cared_for_place, concern, language_of, municipality_code, people_of, place_to_confirm, risk_of,
+    CARED_FOR_PLACE, CONCERN_ABOUT, DANGER_ADDRESSED, MUNICIPALITY, addressed_after, cared_for_place, concern, language_of, municipality_code, people_of, place_to_confirm, risk_of,
 )
 from actions.demand import keep_review_sample, record_demand
 from actions.household import (
@@ -18,7 +17,7 @@ from actions.household import (
 from bot.demand import Outcome
 from bot.knowledge import current_directory
 from bot.reply import clarify_choices, referral_payload, referral_text
-from bot.routing import Referral, route_concern
+from bot.routing import Referral, route_household
 from bot.texts import say
 
 PENDING_COUNTED = "pending_counted"
@@ -47,29 +46,22 @@ def send_referral(
     needs stay with the resident's municipality."""
     directory = current_directory()
     language = language_of(tracker)
-    people = people_of(tracker)
-    place, elsewhere = cared_for_place(tracker), cared_for_code(tracker)
-    referrals: List[Referral] = []
-    own_domains = list(domains)
-    if place and elsewhere != code and not crisis:
-        resident_side = set(directory.routing.resident_side_domains)
-        their_domains = [d for d in domains if d not in resident_side]
-        own_domains = [d for d in domains if d in resident_side]
-        if elsewhere:
-            name = directory.municipality(elsewhere).name
+    household = route_household(
+        directory, domains, crisis, code, crisis_categories, earlier_domains(tracker),
+        coordination_offered(tracker), people_of(tracker), cared_for_place(tracker),
+    )
+    referrals = list(household.referrals)
+    if household.cared_for_place:
+        if household.cared_for_code:
+            name = directory.municipality(household.cared_for_code).name
             dispatcher.utter_message(text=say("care_where_they_live", language, place=name))
-            if their_domains:
-                referrals.append(route_concern(directory, their_domains, False, elsewhere, people=people))
-                _send(dispatcher, referrals[-1], language)
         else:
-            dispatcher.utter_message(text=say("care_where_they_live_not_listed", language, place=place))
-    if own_domains or crisis or not referrals:
-        own = route_concern(directory, own_domains, crisis, code, crisis_categories, people=people,
-                            earlier_domains=earlier_domains(tracker),
-                            coordination_offered=coordination_offered(tracker))
-        referrals.append(own)
-        _send(dispatcher, own, language)
-    window_ids = list(dict.fromkeys(w for r in referrals for w in r.window_ids))
+            dispatcher.utter_message(text=say("care_where_they_live_not_listed", language,
+                                              place=household.cared_for_place))
+    for referral in referrals:
+        _send(dispatcher, referral, language)
+    place = cared_for_place(tracker)
+    window_ids = household.window_ids
     heard = household_domains_after(tracker, domains)
     if count:
         record_demand(tracker, Outcome.CRISIS if crisis else Outcome.REFERRED, code, heard, window_ids, crisis)

@@ -8,7 +8,8 @@ the same code path as the server, and prints one JSON line per case:
 that the bot would first ask the direct safety question; `about` lists who the concern is
 about ({"relation", "age_group", "age_text"}, bot.people) and `lives_in` the place written for
 where the person cared for lives (or null). With --municipality CODE also "windows": the
-referral a resident of that municipality would get (bot.routing).
+referral a resident of that municipality would get (bot.routing), and "referred_to": the
+municipalities they come from (the cared-for person's first when they live elsewhere).
 """
 from __future__ import annotations
 
@@ -23,7 +24,7 @@ from bot.knowledge import current_directory
 from bot.nlu.concern_parser import ConcernParser, ModelNotTrainedError, quiet_rasa_logs
 from bot.people import people_from_parse
 from bot.reply import referral_payload
-from bot.routing import route_concern
+from bot.routing import route_household
 
 
 def read_cases(stream: TextIO) -> Iterator[Dict[str, Any]]:
@@ -58,11 +59,13 @@ def case_result(case: Dict[str, Any], parse: Dict[str, Any], municipality: Optio
         "lives_in": parse.get("lives_in") if isinstance(parse.get("lives_in"), str) else None,
     }
     if municipality:
-        referral = route_concern(
+        household = route_household(
             current_directory(), result["domains"], result["crisis"], municipality,
             parse.get("crisis_categories", []), people=people_from_parse(parse.get("about")),
+            lives_in=result["lives_in"],
         )
-        result["windows"] = referral_payload(referral)["windows"]
+        result["windows"] = [w for r in household.referrals for w in referral_payload(r)["windows"]]
+        result["referred_to"] = [r.municipality.code if r.municipality else None for r in household.referrals]
     return result
 
 

@@ -208,3 +208,50 @@ def first_window_fits(referral: Referral, people: Sequence[Person]) -> bool:
     passed over; a referral with no local window offered nothing unfit."""
     local = [r.window for r in referral.windows if r.window.kind != "crisis_line"]
     return not local or window_fit(local[0], people) != Fit.NOT
+
+
+@dataclass(frozen=True)
+class HouseholdReferral:
+    """The referrals one message gets: where the person cared for lives (their own care), then
+    the resident's own municipality (the carer's needs, danger, or everything when they live
+    in the same place). `cared_for_place` is the place as written when it is elsewhere."""
+
+    referrals: Tuple[Referral, ...]
+    cared_for_place: Optional[str] = None
+    cared_for_code: Optional[str] = None  # None when the directory does not have that place
+
+    @property
+    def window_ids(self) -> List[str]:
+        return list(dict.fromkeys(w for r in self.referrals for w in r.window_ids))
+
+
+def route_household(
+    directory: Directory,
+    domains: Sequence[str],
+    crisis: bool,
+    municipality_code: Optional[str],
+    crisis_categories: Sequence[str] = (),
+    earlier_domains: Sequence[str] = (),
+    coordination_offered: bool = False,
+    people: Sequence[Person] = (),
+    lives_in: Optional[str] = None,
+) -> HouseholdReferral:
+    """route_concern, split by whose municipality a need belongs to (「札幌に住んでいる母」: the
+    mother's care is 札幌市's; the resident's own carer support stays where the resident lives)."""
+    from bot.knowledge.municipality_lookup import municipality_in_text  # lookup imports the NLU folding
+
+    elsewhere = municipality_in_text(directory, lives_in) if lives_in else None
+    if not lives_in or crisis or elsewhere == municipality_code:
+        own = route_concern(directory, domains, crisis, municipality_code, crisis_categories,
+                            earlier_domains, coordination_offered, people)
+        return HouseholdReferral((own,))
+    resident_side = set(directory.routing.resident_side_domains)
+    theirs = [d for d in domains if d not in resident_side]
+    mine = [d for d in domains if d in resident_side]
+    referrals: List[Referral] = []
+    if elsewhere and theirs:
+        referrals.append(route_concern(directory, theirs, False, elsewhere, people=people))
+    if mine or not referrals:
+        referrals.append(route_concern(directory, mine, False, municipality_code, (),
+                                       earlier_domains, coordination_offered, people))
+    return HouseholdReferral(tuple(referrals), lives_in, elsewhere)
