@@ -219,3 +219,22 @@ async def test_no_event_holds_the_message_id(demand_log):
                                                  metadata={"municipality": "eniwa", "message_id": message_id}))
     [event] = demand_log.events()
     assert message_id not in event.id, "the demand log cannot be joined to the tracker"
+
+
+ADULT_CARER = [{"relation": "mother", "age_group": "older"}, {"relation": "self", "age_group": "adult"}]
+YOUNG_CARER = [{"relation": "grandparent", "age_group": "older"}, {"relation": "self", "age_group": "child"}]
+
+
+async def test_an_adult_carer_is_not_sent_to_the_young_carers_cafe(demand_log):
+    sent, _ = await run(ActionReferConcern(), make_tracker(
+        "母の介護がしんどいです", domains=["carer"], about=ADULT_CARER, metadata={"municipality": "eniwa"}))
+    ids = [w["id"] for w in sent[0]["custom"]["windows"]]
+    assert "eniwa_young_carer_cafe" not in ids
+    assert current_directory().by_id[ids[0]].kind == "community_care"
+
+
+async def test_a_pupil_caring_for_a_grandparent_is_offered_the_young_carers_cafe(demand_log):
+    sent, _ = await run(ActionReferConcern(), make_tracker(
+        "中学生です。毎日おばあちゃんの世話をしていて部活に行けません", domains=["carer"], about=YOUNG_CARER,
+        metadata={"municipality": "eniwa"}))
+    assert sent[0]["custom"]["windows"][0]["id"] == "eniwa_young_carer_cafe"

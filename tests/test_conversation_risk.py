@@ -55,3 +55,12 @@ def test_a_question_about_opening_hours_after_a_worry_is_not_a_new_warning():
     assert judge([worry, hours]).level == CALM
     unsure_words = turn("何時まで開いてますか", evidence=2.0, intent=("ask_contact_hours", 0.5))
     assert judge([worry, unsure_words]).level == UNCERTAIN  # sigmoid(-2 + 2 + 0.5) = 0.62
+
+
+def test_a_greeting_before_a_calm_worry_does_not_tip_it_into_the_safety_question():
+    # A greeting's few words can carry positive evidence; it says nothing about danger.
+    hello = turn("Hello", evidence=1.7, intent=("greet", 0.99))
+    calm = turn("My mother has dementia and I am exhausted", evidence=1.0)  # sigmoid(-1.0) = 0.27 < 0.4
+    assert judge([calm]).level == CALM
+    assert judge([hello, calm]).level == CALM  # counted, it would be sigmoid(-1.0 + 0.85) = 0.46
+    assert judge([turn("もう限界です", evidence=1.7), calm]).level == UNCERTAIN, "a worry before still counts"

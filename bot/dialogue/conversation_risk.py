@@ -119,6 +119,10 @@ def _conversation_score(recent: List[Turn]) -> Optional[float]:
     for steps_back, turn in enumerate(reversed(recent[:-1]), start=1):
         if turn.parse.get("crisis") or turn.parse.get("safety_check") or _danger_entity(turn.parse):
             continue
+        if _plain_dialogue_act(turn.parse):
+            # 「こんにちは」 before a worry tells nothing about danger; with few words its evidence
+            # is noise, and it must not tip a calm worry into the safety question.
+            continue
         evidence = float(turn.parse.get("crisis_evidence") or 0.0)
         logit += max(evidence, 0.0) * EARLIER_WEIGHT ** steps_back
     return 1.0 / (1.0 + math.exp(-logit))
