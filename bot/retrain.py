@@ -229,6 +229,8 @@ def compare(paths: RetrainPaths, out: TextIO,
     _write_json(paths.comparison, comparison)
     print(render(comparison), file=out)
     print(f"\n比較を {_shown(paths.comparison)} に書きました（職員画面の「見直し」に出ます）。", file=out)
+    if comparison["decision"]["promote"]:
+        print("入れ替えるには: .venv/bin/python -m bot retrain --promote", file=out)
     return comparison
 
 

@@ -3,6 +3,7 @@ model's codes and scores, nothing else), and what confirming or discarding it do
 example appended to REVIEWED_DATA_DIR/<date>.yml in data/nlu's layout, the sample gone from
 the database at once. Every file is written under tmp_path, never into the repository's data/."""
 import math
+import re
 import subprocess
 import sys
 from datetime import date, timedelta
@@ -267,3 +268,23 @@ async def test_the_actions_keep_unsure_and_safety_samples_with_their_reading(dem
     assert [(s.text, s.outcome) for s in kept] == [("母のことで、ちょっと", "unsure"), ("今夜で終わりにしようかな", "safety_check")]
     assert kept[0].reading.domain_scores == {"elderly": 0.31}
     assert kept[1].reading.crisis_score == 0.4
+
+
+async def test_without_the_opt_in_there_is_no_inbox(tmp_path, monkeypatch):
+    from aiohttp.test_utils import TestClient, TestServer
+
+    from bot.staff.accounts import StaffAccounts
+    from bot.web.server import create_app
+
+    monkeypatch.delenv("STORE_REDACTED_SAMPLES", raising=False)
+    log = DemandLog(f"sqlite:///{tmp_path / 'd.sqlite3'}")
+    StaffAccounts(log.engine).add("sato", "kunren-soudan-2026")
+    async with TestClient(TestServer(create_app("http://127.0.0.1:9", log))) as client:
+        login = await client.get("/staff/login")
+        token = re.search(r'name="csrf_token" value="([^"]+)"', await login.text()).group(1)
+        answer = await client.post("/staff/login", data={"name": "sato", "password": "kunren-soudan-2026", "csrf_token": token},
+                                   allow_redirects=False)
+        assert answer.status == 302
+        dashboard = await client.get("/staff")
+        assert "学習データの見直し" not in await dashboard.text()
+        assert (await client.get("/staff/inbox")).status == 404
