@@ -185,7 +185,8 @@ def _shown(path: Path) -> str:
         return str(path)
 
 
-def _write_json(path: Path, document: dict) -> None:
+def write_comparison(path: Path, document: dict) -> None:
+    """Whole or not at all: the inbox never reads half a comparison."""
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.tmp")
     temporary.write_text(json.dumps(document, ensure_ascii=False, indent=1), encoding="utf-8")
@@ -226,7 +227,7 @@ def compare(paths: RetrainPaths, out: TextIO,
     print("評価用データで二つのモデルを測っています…", file=out, flush=True)
     comparison = build_comparison(evaluate("今のモデル", paths.current), evaluate("候補", paths.candidate),
                                   paths, fingerprint)
-    _write_json(paths.comparison, comparison)
+    write_comparison(paths.comparison, comparison)
     print(render(comparison), file=out)
     print(f"\n比較を {_shown(paths.comparison)} に書きました（職員画面の「見直し」に出ます）。", file=out)
     if comparison["decision"]["promote"]:
@@ -257,7 +258,7 @@ def promote(paths: RetrainPaths, out: TextIO, now: Optional[datetime] = None) ->
     os.replace(paths.candidate, paths.current)  # same folder tree: the model file is never half written
     paths.current_fingerprint.write_text(comparison["candidate"]["fingerprint"])
     comparison["promoted_at"] = (now or datetime.now()).isoformat(timespec="minutes")
-    _write_json(paths.comparison, comparison)
+    write_comparison(paths.comparison, comparison)
     print(f"入れ替えました。{decision.reason}\n前のモデルは {_shown(paths.previous)} にあります。"
           "窓口ナビを起動し直すと新しいモデルが使われます（bash scripts/run.sh）。", file=out)
     return True

@@ -13,7 +13,7 @@ from playwright.sync_api import expect
 
 from bot.demand import DemandLog
 from bot.paths import DATA_DIR, PROJECT_ROOT
-from bot.retrain import RetrainPaths, build_comparison
+from bot.retrain import RetrainPaths, build_comparison, write_comparison
 from bot.review.reading import ModelReading
 from bot.review.samples import ReviewSamples
 from ops.local_services import free_port, wait_for
@@ -53,9 +53,9 @@ def inbox_site(tmp_path_factory):
     candidate = workdir / "candidate.tar.gz"
     candidate.write_bytes(b"stand-in")
     paths = RetrainPaths(current=candidate, candidate=candidate, comparison=comparison)
-    from bot.retrain import _write_json
-
-    _write_json(comparison, build_comparison(summary(0.84, 0, 11, 34, 287), summary(0.86, 0, 9, 34, 287), paths, "f"))
+    current, better = summary(0.84, 0, 11, 34, 287), summary(0.86, 0, 9, 34, 287)
+    better["domains"]["per_domain_f1"].update(isolation=0.71, hikikomori=0.80)  # worse on two domains
+    write_comparison(comparison, build_comparison(current, better, paths, "f"))
     created = subprocess.run([sys.executable, "-m", "bot", "staff", "add", "suzuki", "--password-stdin"],
                              input=PASSWORD + "\n", text=True, capture_output=True, cwd=PROJECT_ROOT, env=env)
     assert created.returncode == 0, created.stderr

@@ -288,3 +288,56 @@ async def test_without_the_opt_in_there_is_no_inbox(tmp_path, monkeypatch):
         dashboard = await client.get("/staff")
         assert "学習データの見直し" not in await dashboard.text()
         assert (await client.get("/staff/inbox")).status == 404
+
+
+@pytest.fixture(scope="module", params=["sqlite", "postgresql"])
+def database_url(request, tmp_path_factory):
+    if request.param == "sqlite":
+        yield f"sqlite:///{tmp_path_factory.mktemp('race') / 'd.sqlite3'}"
+        return
+    from ops.local_services import PostgresServer
+
+    server = PostgresServer().start()
+    yield server.url
+    server.stop()
+
+
+def test_two_trainers_confirming_the_same_sample_write_it_once(database_url, tmp_path, monkeypatch):
+    """The second waits for the first's transaction, then finds the sample gone (and the
+    migrations, 0004_inbox included, run on both databases)."""
+    import threading
+    import time
+
+    monkeypatch.setenv("STORE_REDACTED_SAMPLES", "1")
+    samples = ReviewSamples(DemandLog(database_url).engine)
+    samples.keep("兄が家から出ない、もう十年", "clarified", "eniwa", today=TODAY,
+                 reading=ModelReading.from_parse({"domains": ["hikikomori"], "domain_scores": {"hikikomori": 0.4}}))
+    [sample] = [s for s in samples.pending() if s.text == "兄が家から出ない、もう十年"]
+    assert sample.reading.domain_scores == {"hikikomori": 0.4}
+    reviewed = ReviewedData(tmp_path / "reviewed")
+    slow_append = ReviewedData.append
+
+    def append_slowly(self, *args, **kwargs):
+        time.sleep(0.5)  # the first trainer is still writing when the second one presses
+        return slow_append(self, *args, **kwargs)
+
+    monkeypatch.setattr(ReviewedData, "append", append_slowly)
+    label = Label.checked("describe_concern", ["hikikomori"])
+    outcomes = []
+
+    def trainer():
+        try:
+            confirm(samples, reviewed, sample.id, label, today=TODAY)
+            outcomes.append("written")
+        except SampleGone:
+            outcomes.append("gone")
+
+    threads = [threading.Thread(target=trainer) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+        time.sleep(0.1)
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(outcomes) == ["gone", "written"]
+    assert (reviewed.folder / "2026-12-01.yml").read_text(encoding="utf-8").count("兄が家から出ない") == 1
+    assert samples.get(sample.id) is None

@@ -93,16 +93,22 @@ def _load_page(engine) -> tuple:
     return samples.pending(newest_first=True, limit=PAGE_SIZE), samples.count()
 
 
+def _done_file(day: str) -> Optional[str]:
+    """The file a confirmation went to, named from the redirect's day (a date, nothing else)."""
+    try:
+        return _shown_path(_reviewed().path_for(date.fromisoformat(day))) if _DAY.match(day) else None
+    except ValueError:
+        return None
+
+
 async def _page(request: web.Request, attempt: Optional[Attempt] = None, status: int = 200) -> web.Response:
     pending, total = await querying(_load_page, request.app["demand_log"].engine)
     comparison = await querying(read_comparison, retrain_comparison_file())
-    done_day = request.query.get("day", "")
     directory = current_directory()
     return _html(
         "inbox.html", status=status,
         samples=pending, total=total, attempt=attempt,
-        done=request.query.get("done"), done_file=_shown_path(_reviewed().path_for(date.fromisoformat(done_day)))
-        if _DAY.match(done_day) else None,
+        done=request.query.get("done"), done_file=_done_file(request.query.get("day", "")),
         reviewed_dir=_shown_path(reviewed_data_dir()),
         comparison=comparison, comparison_file=_shown_path(retrain_comparison_file()),
         reasons=REASONS, intents=[(name, INTENT_LABELS.get(name, name)) for name in known_intents()],
