@@ -20,7 +20,7 @@ import sys
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Callable, Dict, Optional, TextIO
+from typing import Callable, Optional, TextIO
 
 from bot.paths import MODEL_NAME, MODEL_PATH, MODELS_DIR, NLU_EVAL_DIR, PROJECT_ROOT
 from bot.settings import retrain_comparison_file
