@@ -12,7 +12,8 @@ from rasa_sdk import Tracker
 from actions.conversation_state import message_id_of, page_metadata
 from bot.demand import ConfidenceBand, DemandEvent, DemandLog, Outcome
 from bot.demand.event import Channel, event_id_for, household_event_id
-from bot.review.samples import ReviewSamples, samples_enabled
+from bot.review.reading import ModelReading
+from bot.review.samples import UNSURE, ReviewSamples, samples_enabled
 
 logger = logging.getLogger(__name__)
 
@@ -84,11 +85,25 @@ def record_demand(
         logger.warning("demand event not recorded: %s", type(error).__name__)
 
 
-def keep_review_sample(tracker: Tracker, outcome: Outcome, municipality: Optional[str]) -> None:
-    """Only with STORE_REDACTED_SAMPLES: the redacted text of a message the bot did not understand."""
+def keep_review_sample(tracker: Tracker, outcome: Outcome | str, municipality: Optional[str]) -> None:
+    """Only with STORE_REDACTED_SAMPLES: the redacted text of a message the bot did not
+    understand or was unsure of, with what the model read in it (codes and scores only)."""
     if not samples_enabled():
         return
+    parse = tracker.latest_message or {}
+    reason = outcome.value if isinstance(outcome, Outcome) else outcome
     try:
-        ReviewSamples(demand_log().engine).keep((tracker.latest_message or {}).get("text") or "", outcome.value, municipality)
+        ReviewSamples(demand_log().engine).keep(parse.get("text") or "", reason, municipality,
+                                                reading=ModelReading.from_parse(parse))
     except Exception as error:
         logger.warning("review sample not kept: %s", type(error).__name__)
+
+
+def keep_if_unsure(tracker: Tracker, municipality: Optional[str]) -> None:
+    """A concern referred on a low-confidence reading of the message itself: a trainer's
+    label teaches the model most where it was least sure. (Button presses and answers to the
+    bot's own questions are not concerns and never kept.)"""
+    parse = tracker.latest_message or {}
+    if ((parse.get("intent") or {}).get("name") == "describe_concern" and parse.get("domains")
+            and confidence_of(tracker) is ConfidenceBand.LOW):
+        keep_review_sample(tracker, UNSURE, municipality)

@@ -10,7 +10,7 @@ from rasa_sdk.executor import CollectingDispatcher
 from actions.conversation_state import (
     CARED_FOR_PLACE, CONCERN_ABOUT, DANGER_ADDRESSED, MUNICIPALITY, addressed_after, cared_for_place, concern, language_of, municipality_code, people_of, place_to_confirm, risk_of,
 )
-from actions.demand import keep_review_sample, record_demand
+from actions.demand import keep_if_unsure, keep_review_sample, record_demand
 from actions.household import (
     coordination_offered, earlier_domains, household_domains_after, household_slots,
 )
@@ -121,6 +121,7 @@ def refer_domains(
         record_demand(tracker, Outcome.CLARIFIED, code)
         keep_review_sample(tracker, Outcome.CLARIFIED, code)
         return [SlotSet("clarified", True)]
+    keep_if_unsure(tracker, code)
 
     if code is None and not tracker.get_slot("asked_municipality"):
         return ask_where_the_resident_lives(tracker, domains, counted=False)

@@ -12,8 +12,10 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.conversation_state import DANGER_ADDRESSED, addressed_after, concern, language_of, risk_of
+from actions.conversation_state import DANGER_ADDRESSED, addressed_after, concern, language_of, municipality_code, risk_of
+from actions.demand import keep_review_sample
 from actions.referral import refer_domains, send_crisis_referral
+from bot.review.samples import SAFETY_CHECK
 from bot.texts import lookup, say
 
 PENDING_DOMAINS = "safety_pending_domains"
@@ -32,6 +34,9 @@ class ActionAskSafety(Action):
         language = language_of(tracker)
         categories = list(risk_of(tracker).categories) or ["suicide_self_harm"]
         questions = lookup("safety_question", language)
+        if (tracker.latest_message or {}).get("safety_check"):
+            # The message alone left the model unsure about danger: the example trainers need most.
+            keep_review_sample(tracker, SAFETY_CHECK, municipality_code(tracker))
         dispatcher.utter_message(
             text=f"{questions[categories[0]]}\n{say('safety_answer_hint', language)}",
             buttons=[

@@ -162,17 +162,21 @@ def markdown(report: dict) -> str:
     return "\n".join(lines)
 
 
+def evaluate_on_test_set(name: str, model: Path, test: Sequence[LabelledExample] | None = None) -> dict:
+    """One trained project model on the project test set (tests/nlu_eval/): the summary the
+    report's rows are made of (domains, crisis, confusion). Shared with `python -m bot retrain`."""
+    quiet_rasa_logs()
+    test = load_labelled_examples(NLU_EVAL_DIR) if test is None else test
+    predictions = _predict_with_model(model, [e.text for e in test], _project_prediction)
+    return _summary(name, test, predictions, float("nan"), model.stat().st_size, load_taxonomy().domain_codes)
+
+
 def compare_models(previous: Path) -> str:
     """The trainer's check: the current model against the previous one, on the same test set."""
-    quiet_rasa_logs()
     codes = load_taxonomy().domain_codes
     test = load_labelled_examples(NLU_EVAL_DIR)
-    texts = [e.text for e in test]
-    rows = []
-    for name, model in (("前のモデル", previous), ("新しいモデル", MODEL_PATH)):
-        rows.append(_summary(name, test, _predict_with_model(model, texts, _project_prediction), float("nan"),
-                             model.stat().st_size, codes))
-    old, new = rows
+    old, new = (evaluate_on_test_set(name, model, test)
+                for name, model in (("前のモデル", previous), ("新しいモデル", MODEL_PATH)))
     lines = ["| 指標 | 前のモデル | 新しいモデル | 差 |", "|---|---|---|---|"]
     for key, label in (("micro_f1", "micro-F1"), ("macro_f1", "macro-F1"), ("exact_set_accuracy", "完全一致")):
         a, b = old["domains"][key], new["domains"][key]

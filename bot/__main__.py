@@ -1,5 +1,6 @@
 """`python -m bot staff add NAME`: create a staff account (or reset its password).
 `python -m bot review`: label redacted samples into data/ (bot/review/__main__.py).
+`python -m bot retrain --compare [--promote]`: train a candidate model, compare, promote (bot/retrain.py).
 
 The password is read from the terminal (or from standard input with --password-stdin) and
 stored only as an argon2 hash in the demand log's database (DATABASE_URL or the SQLite file).
@@ -23,11 +24,17 @@ def main(argv=None) -> int:
     add.add_argument("name")
     add.add_argument("--password-stdin", action="store_true", help="read the password from standard input")
     commands.add_parser("review", help="label redacted samples into data/ (python -m bot review --help)")
+    commands.add_parser("retrain", help="train a candidate model, compare it with the current one, promote it "
+                                        "(python -m bot retrain --help)")
     argv = sys.argv[1:] if argv is None else argv
     if argv[:1] == ["review"]:
         from bot.review.__main__ import main as review_main
 
         return review_main(argv[1:])
+    if argv[:1] == ["retrain"]:
+        from bot.retrain import main as retrain_main
+
+        return retrain_main(argv[1:])
     args = parser.parse_args(argv)
 
     if args.password_stdin:

@@ -9,7 +9,10 @@ from __future__ import annotations
 
 import os
 import secrets
+from pathlib import Path
 from typing import Optional
+
+from bot.paths import DATA_DIR, PROJECT_ROOT
 
 # Characters of one message the bot reads. A long story told in one message is rarely over
 # 2,000; past the cap the resident is told how much was read and asked to send the rest.
@@ -30,6 +33,8 @@ DEMAND_EVENT_KEY_ENV = "DEMAND_EVENT_KEY"
 SAMPLES_ENV = "STORE_REDACTED_SAMPLES"
 ACTION_TOKEN_ENV = "ACTION_SERVER_TOKEN"
 CHAT_COOKIE_KEY_ENV = "MADOGUCHI_COOKIE_KEY"
+REVIEWED_DATA_ENV = "REVIEWED_DATA_DIR"
+RETRAIN_COMPARISON_ENV = "RETRAIN_COMPARISON_FILE"
 
 
 def _secret(name: str) -> Optional[str]:
@@ -70,3 +75,22 @@ def chat_cookie_key() -> bytes:
     process; set it when several serve the same site)."""
     configured = _secret(CHAT_COOKIE_KEY_ENV)
     return configured.encode() if configured else _process_cookie_key
+
+
+def _project_path(variable: str, default: Path) -> Path:
+    value = os.environ.get(variable, "").strip()
+    if not value:
+        return default
+    path = Path(value).expanduser()
+    return path if path.is_absolute() else PROJECT_ROOT / path
+
+
+def reviewed_data_dir() -> Path:
+    """Where reviewed samples become training data (data/nlu/reviewed/<date>.yml); tests point
+    it at a copy so they never write into the repository's data/."""
+    return _project_path(REVIEWED_DATA_ENV, DATA_DIR / "nlu" / "reviewed")
+
+
+def retrain_comparison_file() -> Path:
+    """The last `python -m bot retrain --compare`, which the trainers' inbox shows."""
+    return _project_path(RETRAIN_COMPARISON_ENV, PROJECT_ROOT / "var" / "retrain_comparison.json")

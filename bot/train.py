@@ -44,22 +44,28 @@ def is_up_to_date() -> bool:
     )
 
 
-def train() -> int:
-    MODELS_DIR.mkdir(exist_ok=True)
+def rasa_train(out_dir: Path, name: str) -> int:
+    """`rasa train` of the project into out_dir/name.tar.gz (bot.retrain trains its candidate
+    with this, beside the current model)."""
+    out_dir.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable, "-m", "rasa", "train",
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
-        "--out", str(MODELS_DIR), "--fixed-model-name", MODEL_NAME,
+        "--out", str(out_dir), "--fixed-model-name", name,
     ]
     # Rasa's training cache keys on config and data, not on the custom components' code or
     # their YAML (rules, lexicon): a stale cached component would be trained on old code.
     environment = {**os.environ, "RASA_MAX_CACHE_SIZE": "0"}
+    return subprocess.run(command, cwd=PROJECT_ROOT, env=environment).returncode
+
+
+def train() -> int:
     # Taken before training: an input edited while Rasa trains makes the model stale, not current.
     inputs = fingerprint()
-    result = subprocess.run(command, cwd=PROJECT_ROOT, env=environment)
-    if result.returncode == 0 and MODEL_PATH.exists():
+    returncode = rasa_train(MODELS_DIR, MODEL_NAME)
+    if returncode == 0 and MODEL_PATH.exists():
         FINGERPRINT_PATH.write_text(inputs)
-    return result.returncode
+    return returncode
 
 
 def main() -> int:

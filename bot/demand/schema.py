@@ -1,7 +1,7 @@
 """Tables of the demand log (SQLAlchemy 1.4). Changed only through Alembic migrations."""
 from __future__ import annotations
 
-from sqlalchemy import Boolean, Column, Date, DateTime, Enum, ForeignKey, Integer, MetaData, String, Table, Text
+from sqlalchemy import Boolean, Column, Date, DateTime, Enum, Float, ForeignKey, Integer, MetaData, String, Table, Text
 
 from bot.demand.event import ConfidenceBand, Channel, Outcome
 from bot.taxonomy import load_taxonomy
@@ -78,4 +78,14 @@ review_samples = Table(
     Column("outcome", String(20), nullable=False),
     Column("kept_on", Date, nullable=False, index=True),
     Column("redacted_text", Text, nullable=False),
+    # What the model read, for the trainers' inbox (bot/review/reading.py): codes and numbers
+    # only. `position` orders samples within a day without keeping the time.
+    Column("position", Integer, nullable=True),
+    Column("intent", String(40), nullable=True),
+    Column("intent_confidence", Float, nullable=True),
+    Column("domains", String(255), nullable=True),  # taxonomy codes, comma-separated
+    Column("domain_scores", String(1000), nullable=True),  # JSON {code: score}
+    Column("crisis", Boolean, nullable=True),
+    Column("crisis_categories", String(255), nullable=True),  # crisis category codes, comma-separated
+    Column("crisis_score", Float, nullable=True),
 )

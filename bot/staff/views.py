@@ -10,6 +10,7 @@ import csv
 import io
 import secrets
 from datetime import date
+from importlib import import_module
 from pathlib import Path
 from typing import Optional, Tuple
 from urllib.parse import urlencode
@@ -239,3 +240,4 @@ def add_staff_routes(app: web.Application, demand_log: DemandLog, settings: Opti
     app.router.add_get("/staff", dashboard)
     app.router.add_get("/staff/chart.png", chart)
     app.router.add_get("/staff/export.csv", export_csv)
+    import_module("bot.staff.inbox").register(app)  # imported here: the inbox uses this module's helpers
