@@ -19,6 +19,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.demand import DemandLog
 from bot.knowledge import current_directory
+from bot.staff import directory_pages
 from bot.staff.accounts import SESSION_LIFETIME, StaffAccounts, StaffSession, warm_up
 from bot.staff.board_cache import BoardCache
 from bot.staff.chart import weekly_chart_png
@@ -239,3 +240,4 @@ def add_staff_routes(app: web.Application, demand_log: DemandLog, settings: Opti
     app.router.add_get("/staff", dashboard)
     app.router.add_get("/staff/chart.png", chart)
     app.router.add_get("/staff/export.csv", export_csv)
+    directory_pages.register(app)
