@@ -27,8 +27,8 @@ from bot.reply import confirmed_details
 from bot.staff import directory_form as forms
 from bot.staff.accounts import StaffAccounts
 from bot.staff.directory_changes import ADD, EDIT, ChangeRefused, DirectoryChanges
-from bot.staff.directory_todo import referral_counts, todo_list
-from bot.staff.statistics import SMALL, this_monday
+from bot.staff.directory_todo import WEEKS, demand_period, todo_list, window_demand
+from bot.staff.statistics import HIDDEN, SMALL, build_board, this_monday
 from tests.live_servers import start_web
 
 PASSWORD = "kaigo-soudan-2026"
@@ -265,29 +265,34 @@ def test_the_card_says_the_department_confirmed_the_phone_but_not_who(folder):
 
 # --- the to-do list ---------------------------------------------------------------------------
 
-def _seed_referrals(log, counts):
-    hour = datetime.combine(this_monday() - timedelta(weeks=2), datetime.min.time()) + timedelta(hours=10)
+def _seed_referrals(log, counts, weeks_ago=2):
+    hour = datetime.combine(this_monday() - timedelta(weeks=weeks_ago), datetime.min.time()) + timedelta(hours=10)
     for window_id, count in counts.items():
         for i in range(count):
             log.record(DemandEvent("eniwa", Channel.WEB, ("elderly",), (window_id,), False, Outcome.REFERRED,
                                    ConfidenceBand.HIGH, 1, hour=hour + timedelta(hours=i)))
 
 
-def test_the_todo_list_puts_the_most_referred_first_and_hides_small_counts(tmp_path, folder):
+def test_the_todo_list_puts_the_most_referred_first_with_the_dashboard_suppression(tmp_path, folder):
     log = DemandLog(f"sqlite:///{tmp_path / 'demand.sqlite3'}", spool=tmp_path / "spool.jsonl")
-    _seed_referrals(log, {"eniwa_disability_efurat": 14, "eniwa_community_care_higashi": 3,
-                          "eniwa_activity_center": 2})
+    _seed_referrals(log, {"eniwa_disability_efurat": 14, "eniwa_community_care": 11,
+                          "eniwa_community_care_higashi": 3, "eniwa_activity_center": 2, "eniwa_coordinator": 12})
+    _seed_referrals(log, {"eniwa_coordinator": 3}, weeks_ago=5)  # 15 in all, but one week of 3
+    _seed_referrals(log, {"eniwa_swc": 10}, weeks_ago=WEEKS + 1)  # before the 52 weeks
     municipality = load_directory(folder).municipality("eniwa")
-    counts = referral_counts(log.engine, [w.id for w in municipality.windows])
-    assert counts["eniwa_disability_efurat"] == 14
-    todo = todo_list(municipality, counts, 10, today_in_japan())
-    assert todo[0].window.id == "eniwa_disability_efurat" and todo[0].referrals == "14"
-    small = [t for t in todo if t.referrals == SMALL]
-    assert {t.window.id for t in small} == {"eniwa_community_care_higashi", "eniwa_activity_center"}
-    # Small counts are one band, in the file's order: the order tells nothing about 3 against 2.
-    positions = [w.id for w in municipality.windows]
-    assert [t.window.id for t in small] == sorted((t.window.id for t in small), key=positions.index)
+    since, until = demand_period()
+    board = build_board(log.engine, "eniwa", since, until, 10)
+    demand = window_demand(board, [w.id for w in municipality.windows])
+    todo = todo_list(municipality, demand, today_in_japan())
+    shown = [(t.window.id, t.referrals) for t in todo]
+    assert shown[:2] == [("eniwa_disability_efurat", "14"), ("eniwa_community_care", "11")]
+    # Withheld totals come next in the file's order, whatever they hide: 15 is not put above 3.
+    assert shown[2:5] == [("eniwa_coordinator", HIDDEN), ("eniwa_community_care_higashi", SMALL),
+                          ("eniwa_activity_center", SMALL)]
+    assert dict(shown)["eniwa_swc"] == "0"
     assert "電話番号がない" in todo[0].reasons and "確認日の記録がない" in todo[0].reasons
+    # The figures are the dashboard's for the same weeks.
+    assert dict(board.window_rows(limit=50))["eniwa_disability_efurat"] == "14"
 
 
 def test_a_window_verified_this_year_with_phone_and_hours_is_not_on_the_list(folder):
@@ -298,7 +303,7 @@ def test_a_window_verified_this_year_with_phone_and_hours_is_not_on_the_list(fol
         _window(data, "eniwa_coordinator")["last_verified"] = "2020-04-01"
     _rewrite(folder, "eniwa.yml", edit)
     municipality = load_directory(folder).municipality("eniwa")
-    todo = {t.window.id: t.reasons for t in todo_list(municipality, {}, 10, today_in_japan())}
+    todo = {t.window.id: t.reasons for t in todo_list(municipality, {}, today_in_japan())}
     assert WINDOW not in todo
     assert "最後の確認から12か月以上（2020-04-01）" in todo["eniwa_coordinator"]
 
@@ -451,7 +456,7 @@ def test_the_proposer_cannot_approve_and_a_second_account_can(site):
     text = (copy / "eniwa.yml").read_text(encoding="utf-8")
     assert '    phone: "0123-99-0003"' in text and "（tanaka）" in text
     page = suzuki.get(url + "/staff/directory/eniwa").text
-    assert re.search(r'<td class="phone">0123-99-0003<br><small>出典: 担当課確認 \d{4}-\d\d-\d\d（tanaka）', page)
+    assert re.search(r'<td class="phone[^"]*">0123-99-0003<br><small>出典: 担当課確認 \d{4}-\d\d-\d\d（tanaka）', page)
     trail = suzuki.get(url + f"/staff/directory/proposals/{proposal}").text
     assert re.search(r"<td>tanaka</td><td>提案</td>", trail) and re.search(r"<td>tanaka</td><td>反映できず</td>", trail)
     assert re.search(r"<td>suzuki</td><td>承認して反映</td>", trail)

@@ -8,6 +8,7 @@ never anything a resident wrote.
 """
 from __future__ import annotations
 
+from datetime import datetime, timezone
 from typing import Any, Dict, Optional
 
 from aiohttp import web
@@ -15,20 +16,26 @@ from aiohttp import web
 from bot import knowledge
 from bot.knowledge.loader import field_label
 from bot.knowledge.model import Municipality
-from bot.knowledge.sources import today_in_japan
+from bot.knowledge.sources import JST, today_in_japan
 from bot.knowledge.yaml_edit import WindowNotFound, window_values
 from bot.paths import KNOWLEDGE_DIR
 from bot.staff import directory_form as forms
 from bot.staff import views
 from bot.staff.directory_changes import ADD, EDIT, ChangeRefused, DirectoryChanges, Proposal
-from bot.staff.directory_todo import referral_counts, summary, todo_list
+from bot.staff.directory_todo import demand_period, summary, todo_list, window_demand
 from bot.staff.offloop import querying
+from bot.staff.statistics import Board, build_board, this_monday
 from bot.taxonomy import load_taxonomy
 
 AGES_JA = {"child": "子ども", "adult": "大人", "older": "高齢者"}
 STATUS_JA = {"pending": "承認待ち", "approved": "承認・反映済み", "rejected": "却下"}
 EVENT_JA = {"proposed": "提案", "approved": "承認して反映", "rejected": "却下", "refused": "反映できず"}
 ACTION_JA = {EDIT: "変更", ADD: "追加"}
+
+
+def in_japan(moment: datetime) -> str:
+    """A time the database holds in UTC, as the staff read a clock."""
+    return moment.replace(tzinfo=timezone.utc).astimezone(JST).strftime("%Y-%m-%d %H:%M")
 
 
 def _changes(request: web.Request) -> DirectoryChanges:
@@ -78,17 +85,25 @@ async def directory_index(request: web.Request) -> web.Response:
     return _page(request, "directory_index.html", rows=rows, pending=pending)
 
 
+async def _demand_board(request: web.Request, code: str) -> Board:
+    """The dashboard's board of this municipality over the last 52 finished weeks, from the
+    dashboard's own cache (the same key the dashboard gives that view)."""
+    engine, threshold = request.app["demand_log"].engine, request.app["staff_settings"].small_cell_threshold
+    since, until = demand_period()
+    key = (code, since, until, threshold, this_monday())
+    return await request.app["staff_boards"].get(key, lambda: build_board(engine, code, since, until, threshold))
+
+
 async def municipality_page(request: web.Request) -> web.Response:
     municipality = _municipality(request.match_info["code"])
     changes = _changes(request)
-    engine = request.app["demand_log"].engine
-    threshold = request.app["staff_settings"].small_cell_threshold
-    counts = await querying(referral_counts, engine, [w.id for w in municipality.windows])
+    board = await _demand_board(request, municipality.code)
     pending = await querying(changes.pending, municipality.code)
     decided = await querying(changes.decided, municipality.code)
     today = today_in_japan()
-    return _page(request, "directory_municipality.html", municipality=municipality,
-                 todo=todo_list(municipality, counts, threshold, today), pending=pending, decided=decided,
+    demand = window_demand(board, [w.id for w in municipality.windows])
+    return _page(request, "directory_municipality.html", municipality=municipality, period=board.period,
+                 todo=todo_list(municipality, demand, today), pending=pending, decided=decided,
                  eligibility_text=_eligibility_text, summary=summary(municipality.windows, today),
                  notice=request.query.get("notice"))
 
@@ -228,6 +243,7 @@ def register(app: web.Application) -> None:
     """Adds the directory pages to the staff app (after add_staff_routes set the demand log)."""
     app["directory_changes"] = DirectoryChanges(app["demand_log"].engine, KNOWLEDGE_DIR)
     views.TEMPLATES.filters["field_label"] = field_label
+    views.TEMPLATES.filters["jst"] = in_japan
     code = "{code:[a-z][a-z0-9_]*}"
     guarded = views.require_session
     app.router.add_get("/staff/directory", guarded(directory_index))

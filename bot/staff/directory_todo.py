@@ -1,52 +1,47 @@
 """What to check next in a municipality's directory, the windows residents are sent to most first.
 
-Demand is the demand log's window ids (codes only, never a resident's words) over the last 52
-finished weeks: like the dashboard, the current week is left out, so the order does not move
-with each conversation. Counts from 1 to threshold-1 show as 「10未満」 and are ranked together,
-so neither a count nor the order of two small ones can be read off the page.
+Demand is the dashboard's own figure for each window (the demand log's window ids, codes only,
+never a resident's words) over the last 52 finished weeks, under the same disclosure control
+(bot/staff/statistics.py): a window's total is shown, and ranked by, only when none of its
+weeks holds a count from 1 to 9; otherwise it shows as 「10未満」 or 「―」 and is ranked after
+the shown ones in the file's order, so a row's place never hints at a count the page does not
+show, and the figures are the ones the dashboard shows for the same weeks.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, timedelta
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
-from sqlalchemy import and_, func, select
-
-from bot.demand.schema import demand_event_windows, demand_events
 from bot.knowledge.model import Municipality, Window
-from bot.staff.statistics import SMALL, this_monday
+from bot.staff.statistics import NO_CELL, Board, this_monday
 
 WEEKS = 52
 STALE_AFTER_DAYS = 365  # Inform USA's standard: every record verified at least once a year
 
 
-def referral_counts(engine, window_ids: Iterable[str], until: Optional[date] = None, weeks: int = WEEKS
-                    ) -> Dict[str, int]:
-    """How many concerns were referred to each window, over the weeks before `until` (a Monday)."""
-    ids = list(window_ids)
-    if not ids:
-        return {}
-    end = datetime.combine(until or this_monday(), datetime.min.time())
-    start = end - timedelta(weeks=weeks)
-    query = (select(demand_event_windows.c.window_id, func.count(func.distinct(demand_event_windows.c.event_id)))
-             .join(demand_events, demand_events.c.id == demand_event_windows.c.event_id)
-             .where(and_(demand_event_windows.c.window_id.in_(ids), demand_events.c.hour >= start,
-                         demand_events.c.hour < end))
-             .group_by(demand_event_windows.c.window_id))
-    with engine.connect() as connection:
-        return {window_id: count for window_id, count in connection.execute(query).all()}
+def demand_period(current_monday: Optional[date] = None) -> Tuple[date, date]:
+    """The 52 finished weeks before this one: their first Monday and last Sunday."""
+    monday = current_monday or this_monday()
+    return monday - timedelta(weeks=WEEKS), monday - timedelta(days=1)
 
 
-def shown_count(count: int, threshold: int) -> str:
-    if 0 < count < threshold:
-        return SMALL
-    return str(count)
+@dataclass(frozen=True)
+class Demand:
+    total: Optional[int]  # None: withheld (a week in it holds a small count)
+    shown: str
 
 
-def _band(count: int, threshold: int) -> int:
-    """The count as far as the page may order by it: every small count is one band."""
-    return count if count >= threshold else (1 if count > 0 else 0)
+NO_DEMAND = Demand(0, "0")
+
+
+def window_demand(board: Board, window_ids: Iterable[str]) -> Dict[str, Demand]:
+    """Each window's referrals over the board's weeks, as the dashboard may show them."""
+    demand = {}
+    for window_id in window_ids:
+        cells = [board.windows.get((window_id, week), NO_CELL) for week in board.weeks]
+        demand[window_id] = Demand(board.disclosure.clear_total(cells), board.disclosure.show(cells))
+    return demand
 
 
 def is_stale(window: Window, today: date) -> bool:
@@ -73,15 +68,23 @@ def reasons(window: Window, today: date) -> Tuple[str, ...]:
     return tuple(found)
 
 
-def todo_list(municipality: Municipality, counts: Dict[str, int], threshold: int, today: date) -> List[Todo]:
+def _rank(demand: Demand, position: int) -> Tuple[int, int, int]:
+    if demand.total is None:
+        return (1, 0, position)  # withheld: after every shown count, in the file's order
+    if demand.total == 0:
+        return (2, 0, position)
+    return (0, -demand.total, position)
+
+
+def todo_list(municipality: Municipality, demand: Dict[str, Demand], today: date) -> List[Todo]:
     """Windows missing a phone or hours, or not verified in 12 months, most referred first."""
     rows = []
     for position, window in enumerate(municipality.windows):
         found = reasons(window, today)
         if found:
-            count = counts.get(window.id, 0)
-            rows.append((-_band(count, threshold), position, Todo(window, shown_count(count, threshold), found)))
-    return [todo for _, _, todo in sorted(rows, key=lambda row: row[:2])]
+            figure = demand.get(window.id, NO_DEMAND)
+            rows.append((_rank(figure, position), Todo(window, figure.shown, found)))
+    return [todo for _, todo in sorted(rows, key=lambda row: row[0])]
 
 
 def summary(windows: Sequence[Window], today: date) -> Dict[str, int]:
