@@ -460,3 +460,13 @@ def test_the_proposer_cannot_approve_and_a_second_account_can(site):
     trail = suzuki.get(url + f"/staff/directory/proposals/{proposal}").text
     assert re.search(r"<td>tanaka</td><td>提案</td>", trail) and re.search(r"<td>tanaka</td><td>反映できず</td>", trail)
     assert re.search(r"<td>suzuki</td><td>承認して反映</td>", trail)
+
+
+def test_the_guide_example_passes_the_check(folder):
+    """docs/DIRECTORY.md shows a window with a staff-confirmed phone: the check accepts it as written."""
+    guide = (PROJECT_ROOT / "docs" / "DIRECTORY.md").read_text(encoding="utf-8")
+    block = re.search(r"```yaml\n(.*?)```", guide, flags=re.S).group(1)
+    example = yaml.safe_load(block)[0]
+    _rewrite(folder, "eniwa.yml", lambda data: _window(data, example["id"]).update(example))
+    window = load_directory(folder).by_id[example["id"]]
+    assert staff_confirmation(window.source_of("phone")) is not None and window.last_verified is not None
