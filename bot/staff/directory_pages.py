@@ -82,7 +82,8 @@ async def directory_index(request: web.Request) -> web.Response:
     today = today_in_japan()
     rows = [(m, summary(m.windows, today), waiting.get(m.code, 0))
             for m in sorted(directory.municipalities.values(), key=lambda m: (m.prefecture, m.name))]
-    return _page(request, "directory_index.html", rows=rows, pending=pending)
+    names = {m.code: m.name for m in directory.municipalities.values()}
+    return _page(request, "directory_index.html", rows=rows, pending=pending, names=names)
 
 
 async def _demand_board(request: web.Request, code: str) -> Board:
