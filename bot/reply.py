@@ -21,6 +21,7 @@ from dataclasses import dataclass, field
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.knowledge.model import Municipality, Window
+from bot.knowledge.sources import staff_confirmation
 from bot.nlu.language import JAPANESE
 from bot.routing import Reason, Referral, ReferredWindow
 from bot.taxonomy import load_taxonomy
@@ -170,6 +171,21 @@ def source_detail(source: Optional[str], language: str = JAPANESE) -> Optional[s
     return say("source", language, source=title, line=line)
 
 
+def confirmed_details(window: Window, language: str = JAPANESE) -> List[str]:
+    """Facts the municipality's staff confirmed with the department, and when (never who)."""
+    own = staff_confirmation(window.source)
+    if own is not None:
+        return [say("confirmed_window", language, day=own.day.isoformat())]
+    labels = lookup("fact_labels", language) or {}
+    by_day: Dict[str, List[str]] = {}
+    for fact, source in window.fact_sources:
+        confirmation = staff_confirmation(source)
+        if confirmation is not None:
+            by_day.setdefault(confirmation.day.isoformat(), []).append(labels.get(fact, fact))
+    return [say("confirmed_facts", language, facts=say("list_join", language).join(facts), day=day)
+            for day, facts in sorted(by_day.items())]
+
+
 # --- The cards -------------------------------------------------------------------------------
 
 def sentences(text: str) -> List[str]:
@@ -280,6 +296,7 @@ def make_card(referred: ReferredWindow, language: str = JAPANESE, coordinating: 
     cited = source_detail(window.source, language)
     if cited:
         details.append(cited)
+    details.extend(confirmed_details(window, language))
     hours = None
     if window.hours:
         hours = hours_line(window, language)

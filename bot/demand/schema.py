@@ -89,3 +89,37 @@ review_samples = Table(
     Column("crisis_categories", String(255), nullable=True),  # crisis category codes, comma-separated
     Column("crisis_score", Float, nullable=True),
 )
+
+# Not part of the demand log: changes to the window directory proposed by staff on
+# /staff/directory, each approved or rejected by a second account before it is written back to
+# knowledge/<code>.yml (bot/staff/directory_changes.py). Directory facts and staff names only.
+# Staff names are kept as text, not as a foreign key: the record outlives an account.
+directory_proposals = Table(
+    "directory_proposals",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("municipality", String(64), nullable=False, index=True),
+    Column("window_id", String(64), nullable=False),
+    Column("action", String(8), nullable=False),  # "edit" or "add"
+    Column("changes", Text, nullable=False),  # JSON: the keys to write and their new values
+    Column("before", Text, nullable=False),  # JSON: those keys as the file held them when proposed
+    Column("source", String(200), nullable=True),  # the source the proposer named for the facts
+    Column("status", String(12), nullable=False, index=True),  # pending, approved, rejected
+    Column("proposed_by", String(64), nullable=False),
+    Column("proposed_at", DateTime, nullable=False),
+    Column("decided_by", String(64), nullable=True),
+    Column("decided_at", DateTime, nullable=True),
+)
+
+# Every step of a proposal, who took it and when: proposed, approved (with the lines written),
+# rejected, refused (an approval that could not be made, and why).
+directory_audit = Table(
+    "directory_audit",
+    metadata,
+    Column("id", Integer, primary_key=True, autoincrement=True),
+    Column("proposal_id", Integer, ForeignKey("directory_proposals.id"), nullable=False, index=True),
+    Column("event", String(12), nullable=False),
+    Column("staff_name", String(64), nullable=False),
+    Column("at", DateTime, nullable=False),
+    Column("note", Text, nullable=True),
+)

@@ -12,7 +12,7 @@ from bot.knowledge.model import Directory, Municipality, Window
 from bot.paths import KNOWLEDGE_DIR
 
 __all__ = ["Directory", "DirectoryInService", "KnowledgeError", "Municipality", "Window", "current_directory",
-           "load_directory"]
+           "load_directory", "look_again"]
 
 logger = logging.getLogger(__name__)
 CHECK_EVERY_SECONDS = 2.0
@@ -32,6 +32,10 @@ class DirectoryInService:
 
     def _files_stamp(self) -> Tuple:
         return tuple(sorted((p.name, p.stat().st_mtime_ns, p.stat().st_size) for p in self.folder.glob("*.yml")))
+
+    def look_again(self) -> None:
+        """The next get() checks the files whatever the time (this process just wrote one)."""
+        self._checked = float("-inf")
 
     def get(self) -> Directory:
         now = time.monotonic()
@@ -60,3 +64,9 @@ _in_service = DirectoryInService()
 def current_directory() -> Directory:
     """The directory in service; an invalid file at start-up raises KnowledgeError."""
     return _in_service.get()
+
+
+def look_again() -> None:
+    """After the staff pages wrote a file: this process serves it from its next request (the
+    others, the action server among them, within CHECK_EVERY_SECONDS)."""
+    _in_service.look_again()

@@ -6,6 +6,7 @@ phone + schedule → `Window`. Codes for `kind` and `domains` come from the shar
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from datetime import date
 from typing import TYPE_CHECKING, Dict, List, Optional, Tuple
 
 if TYPE_CHECKING:
@@ -59,6 +60,15 @@ class Window:
     hours_verified: bool = True
     # Not in as_payload(): the payload's window keys are a contract with the web chat and the log.
     eligibility: Eligibility = ANYONE
+    # (field, source) of facts provided after the window's own `source`, e.g. a phone the
+    # department confirmed to a staff member (bot/knowledge/sources.py).
+    fact_sources: Tuple[Tuple[str, str], ...] = ()
+    # The day the whole entry was last confirmed true; None: never since it was read from its seed.
+    last_verified: Optional[date] = None
+
+    def source_of(self, field: str) -> str:
+        """Where the fact `field` comes from: its own source, else the window's."""
+        return dict(self.fact_sources).get(field, self.source)
 
     def as_payload(self) -> dict:
         """The window as the referral payload and the demand log name it."""

@@ -20,6 +20,7 @@ from jinja2 import Environment, FileSystemLoader, select_autoescape
 
 from bot.demand import DemandLog
 from bot.knowledge import current_directory
+from bot.staff import directory_pages
 from bot.staff.accounts import SESSION_LIFETIME, StaffAccounts, StaffSession, warm_up
 from bot.staff.board_cache import BoardCache
 from bot.staff.chart import weekly_chart_png
@@ -241,3 +242,4 @@ def add_staff_routes(app: web.Application, demand_log: DemandLog, settings: Opti
     app.router.add_get("/staff/chart.png", chart)
     app.router.add_get("/staff/export.csv", export_csv)
     import_module("bot.staff.inbox").register(app)  # imported here: the inbox uses this module's helpers
+    directory_pages.register(app)
