@@ -159,15 +159,23 @@ def service_record(municipality: Municipality, window: Window) -> dict:
         _attribute("service", service_id, v.LINK_KIND, v.kind_term(window.kind)),
     ]
     attributes += [_attribute("service", service_id, v.LINK_DOMAIN, v.domain_term(code)) for code in window.domains]
+    # Facts confirmed later than the window's source (a phone staff asked the department for) keep
+    # their own: on their own record where HSDS has one, else as a field_source attribute.
+    attributes += [_attribute("service", service_id, v.LINK_FIELD_SOURCE, v.record_term(v.LINK_FIELD_SOURCE),
+                              f"{field}: {source}")
+                   for field, source in window.fact_sources if field not in ("phone", "hours", "place")]
+    if window.last_verified is not None:
+        service["assured_date"] = window.last_verified.isoformat()
     if window.eligibility.description is not None:
         attributes += _eligibility(service, window.eligibility)
     if window.phone:
-        service["phones"] = [_phone(window.phone, f"service:{window.id}", "service_id", service_id, window.source)]
+        service["phones"] = [_phone(window.phone, f"service:{window.id}", "service_id", service_id,
+                                     window.source_of("phone"))]
     if window.hours:
         schedule_id = v.hsds_id("schedule", window.id)
         service["schedules"] = [{"id": schedule_id, "service_id": service_id, "description": window.hours,
                                  **schedule_fields(window.hours),
-                                 "attributes": [_source("schedule", schedule_id, window.source)]}]
+                                 "attributes": [_source("schedule", schedule_id, window.source_of("hours"))]}]
     service["service_areas"] = [{"id": v.hsds_id("service_area", window.id), "service_id": service_id,
                                  "name": municipality.name, "description": f"{_area(municipality)}の区域"}]
     if window.place:
@@ -179,7 +187,7 @@ def service_record(municipality: Municipality, window: Window) -> dict:
             "location": {"id": location_id, "location_type": "physical",
                          "organization_id": service["organization_id"], "name": window.name,
                          "description": window.place,
-                         "attributes": [_source("location", location_id, window.source)]},
+                         "attributes": [_source("location", location_id, window.source_of("place"))]},
         }]
     service["attributes"] = attributes
     return service

@@ -20,7 +20,7 @@ from typing import Dict, List, NoReturn, Optional, Tuple
 from bot.knowledge import hsds_vocabulary as v
 from bot.knowledge.hsds_export import ORGANIZATIONS_FILE, SERVICES_FILE
 from bot.knowledge.hsds_schema import HsdsError, Problem, record_label, validate_dataset
-from bot.knowledge.loader import KnowledgeError, load_municipality
+from bot.knowledge.loader import SOURCED_FIELDS, KnowledgeError, load_municipality
 
 _SOURCE_HELP = ('every record names where its facts come from: an attribute with link_type "source" whose '
                 'value is the seed file and line (e.g. "001_ac5ac4c6f713267e.txt:177")')
@@ -97,14 +97,26 @@ class _Reader:
             codes.append(code)
         return codes
 
-    def source(self, file: str, label: str, record: dict, expected: Optional[str] = None) -> str:
+    def source(self, file: str, label: str, record: dict) -> str:
         source = self.value(file, label, record, v.LINK_SOURCE)
         if source is None:
             _fail(file, label, "source", f"missing: {_SOURCE_HELP}")
-        if expected is not None and source != expected:
-            _fail(file, label, "source", f"{source!r} differs from its window's source {expected!r}; "
-                                         "the directory keeps one source a window")
         return source
+
+    @staticmethod
+    def own_source(sources: Dict[str, str], field: str, source: str, window_source: str) -> None:
+        """A fact whose record names another source than its window keeps it (`<field>_source`)."""
+        if source != window_source:
+            sources[field] = source
+
+    def field_sources(self, file: str, label: str, service: dict) -> Dict[str, str]:
+        sources: Dict[str, str] = {}
+        for attribute in self.attributes(service, v.LINK_FIELD_SOURCE):
+            field, _, source = str(attribute.get("value") or "").partition(":")
+            if not field.strip() or not source.strip():
+                _fail(file, label, v.LINK_FIELD_SOURCE, 'each needs a value "<field>: <source>"')
+            sources[field.strip()] = source.strip()
+        return sources
 
     def only(self, file: str, label: str, record: dict, field_name: str, what: str) -> Optional[dict]:
         items = record.get(field_name) or []
@@ -112,12 +124,15 @@ class _Reader:
             _fail(file, label, field_name, f"holds {len(items)} {what}; the directory keeps one")
         return items[0] if items else None
 
-    def phone(self, file: str, label: str, owner: dict, source: Optional[str]) -> Optional[str]:
+    def phone(self, file: str, label: str, owner: dict, sources: Optional[Dict[str, str]] = None,
+              window_source: Optional[str] = None) -> Optional[str]:
         phone = self.only(file, label, owner, "phones", "phones")
         if phone is None:
             return None
         phone_label = f"{label} › {record_label('phone', phone)}"
-        self.source(file, phone_label, phone, source)
+        source = self.source(file, phone_label, phone)
+        if sources is not None and window_source is not None:
+            self.own_source(sources, "phone", source, window_source)
         number, extension = phone["number"].strip(), phone.get("extension")
         if extension is None:
             return number
@@ -138,7 +153,7 @@ class _Reader:
         source = self.source(ORGANIZATIONS_FILE, contact_label, contact)
         name = contact.get("department")
         return {"name": name.strip() if isinstance(name, str) and name.strip() else None,
-                "phone": self.phone(ORGANIZATIONS_FILE, contact_label, contact, source), "source": source}
+                "phone": self.phone(ORGANIZATIONS_FILE, contact_label, contact), "source": source}
 
     def municipality(self, organization: dict, label: str) -> dict:
         self.ignored(ORGANIZATIONS_FILE, label, "organization", organization)
@@ -187,6 +202,7 @@ class _Reader:
             _fail(file, label, "status", f"{service.get('status')!r}: the directory keeps only active windows; "
                                          "remove the service or make it active")
         source = self.source(file, label, service)
+        sources = self.field_sources(file, label, service)
         window_id = self.value(file, label, service, v.LINK_WINDOW_ID) or f"{self.code}_hsds_{service['id'][:8]}"
         kinds = self.codes(file, label, service, v.LINK_KIND)
         if len(kinds) != 1:
@@ -195,7 +211,7 @@ class _Reader:
         hours = None
         if schedule is not None:
             schedule_label = f"{label} › {record_label('schedule', schedule)}"
-            self.source(file, schedule_label, schedule, source)
+            self.own_source(sources, "hours", self.source(file, schedule_label, schedule), source)
             hours = schedule.get("description")
             if not isinstance(hours, str) or not hours.strip():
                 _fail(file, schedule_label, "description", "the hours in words are what the directory keeps")
@@ -206,15 +222,18 @@ class _Reader:
             location_label = f"{label} › {record_label('location', location)}"
             if not isinstance(location, dict):
                 _fail(file, location_label, "location", "the location must be nested in its service_at_location")
-            self.source(file, location_label, location, source)
+            self.own_source(sources, "place", self.source(file, location_label, location), source)
             place = location.get("description") or location.get("name")
         entry = {
             "id": window_id, "name": service["name"], "kind": kinds[0],
             "domains": self.codes(file, label, service, v.LINK_DOMAIN),
-            "phone": self.phone(file, label, service, source), "hours": hours, "place": place,
+            "phone": self.phone(file, label, service, sources, source), "hours": hours, "place": place,
             "helps_with": service.get("description"), "what_to_say": service.get("application_process"),
             "source": source,
         }
+        entry.update({f"{field}_source": value for field, value in sources.items()})
+        if service.get("assured_date"):
+            entry["last_verified"] = service["assured_date"]
         eligibility = self.eligibility(label, service)
         if eligibility is not None:
             entry["eligibility"] = eligibility
@@ -325,6 +344,9 @@ def render_yaml(municipality: dict, windows: List[dict]) -> str:
         for key in ("name", "kind", "domains", "phone", "hours", "place", "helps_with", "what_to_say", "source"):
             value = window[key]
             lines.append(f"    {key}: {_flow(value) if isinstance(value, list) else _scalar(value)}")
+        for key in [f"{field}_source" for field in SOURCED_FIELDS if f"{field}_source" in window] + (
+                ["last_verified"] if "last_verified" in window else []):
+            lines.append(f"    {key}: {_scalar(window[key])}")
         if "eligibility" in window:
             lines.append("    eligibility:")
             for key, value in window["eligibility"].items():

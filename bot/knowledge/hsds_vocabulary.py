@@ -32,6 +32,7 @@ MUNICIPALITY_CODE = "madoguchi_municipality_code"
 LINK_WINDOW_ID = "window_id"  # value: the window's id in knowledge/<code>.yml
 LINK_SOURCE = "source"  # value: where the record's facts come from (seed file and line, …)
 LINK_ELIGIBILITY_SOURCE = "eligibility_source"  # value: where who-it-serves comes from
+LINK_FIELD_SOURCE = "field_source"  # value: "<field>: <source>", a fact with a source of its own (staff-confirmed)
 LINK_DOMAIN = "domain"  # term: a domain code of knowledge/taxonomy.yml
 LINK_KIND = "window_kind"  # term: a window kind code of knowledge/taxonomy.yml
 LINK_ELIGIBILITY = "eligibility"  # term: an age group, the carer, or "not for residents"
@@ -67,6 +68,7 @@ _RECORD_TERMS = {
     LINK_WINDOW_ID: ("窓口ID", "knowledge/<自治体コード>.yml での窓口の id。"),
     LINK_SOURCE: ("出典", "この記録の事実が書かれている資料（種ファイル名と行番号など）。"),
     LINK_ELIGIBILITY_SOURCE: ("対象者の出典", "窓口の対象者（年齢・ケアラー等）が書かれている資料の行。"),
+    LINK_FIELD_SOURCE: ("項目ごとの出典", "窓口の出典と別に確かめた項目（「phone: 担当課確認 …」の形）。"),
 }
 _ELIGIBILITY_TERMS = {
     "age_child": ("子ども（18歳未満）", "18歳未満の本人のための窓口。"),

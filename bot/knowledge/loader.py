@@ -131,7 +131,8 @@ class _Checker:
                 self.fail(entry, key, f"names the source of '{field}', which is empty",
                           f"{field_label(field)}が空なのに、その出典が書かれています。")
             sources.append((field, value))
-        return tuple(sources)
+        # In the fields' own order, so two files saying the same thing load equal (HSDS round trip).
+        return tuple(sorted(sources, key=lambda pair: SOURCED_FIELDS.index(pair[0])))
 
     def window_id(self, raw: dict, label: str, code: str) -> str:
         value = raw.get("id")
