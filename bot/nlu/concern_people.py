@@ -48,7 +48,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.japanese_tokenizer import japanese_tokens
 from bot.nlu.language import ENGLISH, detect_language
 from bot.nlu.normalize import fold_for_matching
-from bot.nlu.place_names import PlaceNames, place_names
+from bot.nlu.place_names import PlaceNames, place_names, simple_romaji
 from bot.people import AGE_GROUPS, RELATIONS, SELF, UNKNOWN_AGE
 
 ABOUT = "about"
@@ -1746,6 +1746,12 @@ _EN_NOT_PLACES = {"january", "february", "march", "april", "may", "june", "july"
                   "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                   "saturday", "sunday", "english", "japanese", "the", "a", "an", "my", "her", "his", "i",
                   "hospital", "care", "a&e"}
+_EN_LIVING = {"lives", "live", "living", "based", "stays", "staying", "resides", "residing", "settled"}
+_EN_NOT_LIVING = {"was", "were", "trip", "holiday", "holidays", "vacation", "travelling", "traveling", "travelled",
+                  "traveled", "stayed", "visiting", "visited", "born", "raised", "hospitalised", "hospitalized",
+                  "admitted", "died", "passed", "buried"}
+_EN_PLACE_SUFFIXES = {"shi", "ku", "cho", "machi", "mura", "son", "ken", "gun", "city", "town", "village", "ward",
+                      "prefecture"}
 _EN_SUBJECT_PRONOUNS = {"she", "he", "they", "shes", "hes", "theyre"}
 _EN_BE = {"is", "s", "am", "aged", "turned", "turns", "im", "was", "age", "are", "just"}
 
@@ -1755,6 +1761,8 @@ class _EnTok:
     low: str
     raw: str
     clause: int
+    start: int = 0  # offsets in the NFKC text
+    end: int = 0
 
 
 class _English:
@@ -1770,7 +1778,8 @@ class _English:
                 continue
             if raw in "()":
                 continue
-            self.toks.append(_EnTok(raw.lower().replace("’", "'"), raw, clause))
+            self.toks.append(_EnTok(raw.lower().replace("’", "'"), raw, clause, match.start(), match.end()))
+        self.normalized = normalized
 
     def _word(self, i: int) -> str:
         return self.toks[i].low.replace("'", "") if 0 <= i < len(self.toks) else ""
@@ -1928,24 +1937,36 @@ class _English:
         return False
 
     def _lives_in(self, owner: List[int], mentions: List[_Mention], selves: List[int]) -> Optional[str]:
+        """my mum, who lives in Osaka; back in Kumamoto; lives in Niigata-shi; lives at Hakodate;
+        a name in lower case when the directory knows its rōmaji (lives in hakodate)."""
         toks, n = self.toks, len(self.toks)
+        romaji = place_names().romaji
         last_person = None
         cursor = 0
         for i, tok in enumerate(toks):
             while cursor < len(mentions) and mentions[cursor].start < i:
                 last_person = mentions[cursor]
                 cursor += 1
-            if tok.low != "in" or i + 1 >= n:
+            if tok.low not in ("in", "at") or i + 1 >= n:
                 continue
-            place_words = []
-            for j in range(i + 1, min(i + 4, n)):
-                raw = toks[j].raw
-                if raw[:1].isupper() and toks[j].low not in _EN_NOT_PLACES and toks[j].clause == tok.clause:
-                    place_words.append(raw)
+            before = self._word(i - 1)
+            if tok.low == "at" and before not in _EN_LIVING:
+                continue  # at home, at work
+            if before in _EN_NOT_LIVING or (before == "up" and self._word(i - 2) in ("grew", "grown", "brought")):
+                continue  # was in Osaka last week, born in Osaka, grew up in Osaka
+            first, last = i + 1, None
+            for j in range(first, min(first + 3, n)):
+                if toks[j].clause != tok.clause or toks[j].low in _EN_NOT_PLACES:
+                    break
+                if toks[j].raw[:1].isupper() or (j == first and simple_romaji(toks[j].raw) in romaji):
+                    last = j
                 else:
                     break
-            if not place_words:
+            if last is None:
                 continue
+            if last + 1 < n and toks[last + 1].clause == tok.clause and toks[last + 1].low in _EN_PLACE_SUFFIXES:
+                last += 1  # Niigata-shi, Aomori city
+            place = self.normalized[toks[first].start:toks[last].end]
             who = None
             for j in range(i - 1, max(i - 8, -1), -1):
                 if toks[j].clause != tok.clause:
@@ -1963,5 +1984,5 @@ class _English:
                 if word in ("to", "from", "visit", "visited", "visiting", "went", "go", "moved", "travel"):
                     break  # a place someone goes to, not where they live
             if isinstance(who, _Mention):
-                return " ".join(place_words)
+                return place
         return None
