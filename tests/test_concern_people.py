@@ -16,6 +16,8 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.concern_people import ABOUT, LEXICON_PATH, LIVES_IN, ConcernPeopleExtractor
 from bot.nlu.japanese_tokenizer import JapaneseTokenizer
+from bot.nlu.place_names import EMPTY as EMPTY_PLACE_NAMES
+from bot.nlu.place_names import build_place_names, place_names
 from bot.paths import PROJECT_ROOT
 from bot.people import AGE_GROUPS, RELATIONS, people_from_parse
 
@@ -103,6 +105,8 @@ CASES = [
     pytest.param("しゅじんが たおれて かいごが たいへんです", {"spouse": "unknown", "self": "unknown"}, None,
                  id="hiragana-shujin"),
     pytest.param("haha ga ninchishou de komatte imasu", {"mother": "unknown"}, None, id="romaji-haha"),
+    pytest.param("ははは ひろさきに すんでいます", {"mother": "unknown"}, "ひろさき", id="hiragana-haha-wa-spaced"),
+    pytest.param("母はオオイタシに住んでいます", {"mother": "unknown"}, "オオイタシ", id="katakana-shi-is-no-child"),
     # -- 関西 and 博多
     pytest.param("うちのおかんが最近ボケてきてな、ほんましんどいわ", {"mother": "unknown", "self": "unknown"}, None,
                  id="kansai-okan"),
@@ -173,6 +177,164 @@ def test_who_the_concern_is_about(pipeline, text, expected, lives_in):
     message = pipeline(text)
     assert people(message) == expected
     assert message.get(LIVES_IN) == lives_in
+
+
+# Where the person cared for lives, beyond the dictionary's 地名: (text, lives_in). `about` is
+# checked by the cases above; these check only the place, and that none is invented.
+PLACES = [
+    # -- names the dictionary tags as surnames, or not at all
+    pytest.param("母は長岡で一人暮らしをしています", "長岡", id="nagaoka-alone"),
+    pytest.param("矢巾在住の兄がひきこもっています", "矢巾", id="yahaba-zaiju"),
+    pytest.param("栗山の実家に住んでいる兄が心配", "栗山", id="kuriyama-jikka"),
+    pytest.param("母は糸魚川の施設に入っています", "糸魚川", id="itoigawa-shisetsu"),
+    pytest.param("母は長岡にいます", "長岡", id="nagaoka-iru"),
+    pytest.param("国立に住む母が心配です", "国立", id="directory-common-word-town"),
+    # -- a noun or an unknown word glued to 市 / 町 / 村 / 区, a typo in the name
+    pytest.param("高値市に住む母が心配", "高値市", id="typo-shi"),
+    pytest.param("兄はヌプリケシオマップ町に住んでいる", "ヌプリケシオマップ町", id="unknown-town"),
+    pytest.param("母は十日町市で一人暮らし", "十日町市", id="number-led-town"),
+    pytest.param("兄は中央区に住んでいます", "中央区", id="chuo-ku"),
+    pytest.param("札幌市内に住む母", "札幌市内", id="shinai"),
+    # -- kana
+    pytest.param("ははは ひろさきに すんでいます", "ひろさき", id="kana-hirosaki-spaced"),
+    pytest.param("ははが ひろさきに すんでいて しんぱいです", "ひろさき", id="kana-hirosaki-subject"),
+    pytest.param("母はひろさきに住んでいる", "ひろさき", id="kana-hirosaki-in-kanji"),
+    pytest.param("ばあちゃんは えにわに すんどる", "えにわ", id="kana-sundoru"),
+    pytest.param("ちちは ながおかの じっかに すんでいます", "ながおか", id="kana-jikka"),
+    pytest.param("母は くりやまちょうに すんでいる", "くりやまちょう", id="kana-with-cho"),
+    pytest.param("母はオオイタシに住んでいます", "オオイタシ", id="katakana-shi"),
+    pytest.param("母はアサヒカワに住んでいます", "アサヒカワ", id="katakana-cut-in-pieces"),
+    pytest.param("母はヒロサキに住んでいます", "ヒロサキ", id="katakana-hirosaki"),
+    pytest.param("母はOsakaに住んでいます", "Osaka", id="latin-in-japanese"),
+    # -- the ways a place is put
+    pytest.param("米子に住む母が入院しました", "米子", id="ni-sumu-haha"),
+    pytest.param("小樽でうちの母さんと二人暮らしの父が心配", "小樽", id="futarigurashi-uchi-no"),
+    pytest.param("父が小樽でうちの母さんと二人暮らしをしていて心配です", "小樽", id="futarigurashi-subject"),
+    pytest.param("釧路の施設に入っている妹のことで", "釧路", id="shisetsu-ni-haitte-iru"),
+    pytest.param("札幌の方に住んでいる母", "札幌", id="no-hou"),
+    pytest.param("札幌のマンションで一人暮らしをしている母", "札幌", id="mansion-hitorigurashi-wo"),
+    pytest.param("母は今、札幌の老人ホームにいます", "札幌", id="roujin-home"),
+    pytest.param("母が住んでいる函館は雪が多い", "函館", id="relative-clause-ga"),
+    pytest.param("母の住む函館まで車で3時間かかる", "函館", id="relative-clause-no"),
+    pytest.param("母の家は札幌です", "札幌", id="mothers-home-is"),
+    pytest.param("実家が函館にあり、父が一人で住んでいます", "函館", id="jikka-ga-aru"),
+    pytest.param("父（85歳、函館在住）が心配です", "函館", id="bracket-zaiju"),
+    pytest.param("母（函館）が転んだ", "函館", id="bracket-place"),
+    pytest.param("母は85歳です。函館で一人暮らしをしています", "函館", id="topic-goes-on"),
+    pytest.param("母のことで相談です。青森で一人暮らしをしています", "青森", id="koto-goes-on"),
+    pytest.param("大阪におるおかんが心配や", "大阪", id="kansai-oru"),
+    pytest.param("私は札幌、母は函館", "函館", id="writer-here-mother-there-bare"),
+    pytest.param("私は函館、母は札幌に住んでいます", "札幌", id="writer-here-mother-there-sumu"),
+    pytest.param("私は恵庭に住んでいます。母は札幌です", "札幌", id="writer-sentence-then-mother"),
+    pytest.param("母は札幌にいる兄のところに行った", "札幌", id="brother-lives-there"),
+    pytest.param("実家の母（80）は釧路で一人暮らし、私は札幌に住んでいます", "釧路", id="topic-after-brackets"),
+    pytest.param("母は今も竹田で一人で暮らしています", "竹田", id="imamo-is-still-the-mother"),
+    pytest.param("弟は横浜のグループホームで暮らしています", "横浜", id="group-home-in-two-tokens"),
+    pytest.param("母は札幌で長年一人暮らしをしています", "札幌", id="words-between"),
+    pytest.param("母は認知症です。恵庭に住んでいます", "恵庭", id="next-sentence-names-nobody"),
+    # -- the most specific place
+    pytest.param("長野県の松本市に住む母", "松本市", id="prefecture-no-town"),
+    pytest.param("長野県松本市に住む母", "松本市", id="prefecture-town"),
+    pytest.param("東京都世田谷区在住の母が", "世田谷区", id="tokyo-setagaya"),
+    pytest.param("父は大阪府堺市に住んでいます", "堺市", id="osaka-fu-sakai"),
+    pytest.param("母は北海道の函館に住んでいます", "函館", id="hokkaido-no-hakodate"),
+    pytest.param("母は長野県に住んでいます。松本市です", "松本市", id="town-said-later"),
+    pytest.param("母は長野県に住んでいて、松本市の病院に通っています", "長野県", id="hospital-town-is-not-home"),
+    # -- English
+    pytest.param("my mom, who lives in Osaka, has dementia", "Osaka", id="en-who-lives-in"),
+    pytest.param("My dad is back in Kumamoto and not eating", "Kumamoto", id="en-back-in"),
+    pytest.param("My mother lives in Niigata-shi alone", "Niigata-shi", id="en-shi"),
+    pytest.param("My grandma lives alone in Aomori city", "Aomori city", id="en-city"),
+    pytest.param("I live in Tokyo but my father lives in Sendai", "Sendai", id="en-writer-first"),
+    pytest.param("my mum lives in a care home in Sapporo", "Sapporo", id="en-care-home-in"),
+    pytest.param("my mum lives at Sapporo", "Sapporo", id="en-lives-at"),
+    # -- no place where none is written for the person
+    pytest.param("私は長岡に住んでいて、母の介護をしています", None, id="writer-in-nagaoka"),
+    pytest.param("母の介護をしています。恵庭に住んでいます", None, id="writer-then-place"),
+    pytest.param("夫と私は大阪に住んでいます。義母が心配です", None, id="we-live-in-osaka"),
+    pytest.param("兄は長岡さんと住んでいます", None, id="a-surname-with-san"),
+    pytest.param("わたしは はこだてに すんでいます。ははが しんぱいです", None, id="kana-writer-place"),
+    pytest.param("母は一人で暮らしています", None, id="alone-no-place"),
+    pytest.param("母は近くに住んでいます", None, id="nearby"),
+    pytest.param("母は海外在住です", None, id="abroad"),
+    pytest.param("兄は田舎で一人暮らしをしています", None, id="countryside"),
+    pytest.param("ははは いなかで ひとりぐらしです", None, id="kana-countryside"),
+    pytest.param("ははは びょういんに いる", None, id="kana-hospital"),
+    pytest.param("ははは ひとりで くらしている", None, id="kana-alone"),
+    pytest.param("ははは ともだちの いえに いる", None, id="kana-friends-house"),
+    pytest.param("母は隣町に住んでいます", None, id="next-town"),
+    pytest.param("兄は同じ市に住んでいます", None, id="same-city"),
+    pytest.param("母は病院に入院しています", None, id="hospital"),
+    pytest.param("父が札幌の病院に入院した", None, id="hospital-in-sapporo"),
+    pytest.param("母が札幌で倒れた", None, id="fell-in-sapporo"),
+    pytest.param("札幌出身の母", None, id="born-in-sapporo"),
+    pytest.param("母は札幌に住みたいと言っている", None, id="wants-to-live"),
+    pytest.param("母を札幌の施設に入れたい", None, id="wants-to-place"),
+    pytest.param("夫は仙台に単身赴任中です", None, id="posted-to-sendai"),
+    pytest.param("妹は東京で働いています", None, id="works-in-tokyo"),
+    pytest.param("母はグループホームで暮らしています", None, id="group-home"),
+    pytest.param("母はシェアハウスに住んでいる", None, id="loanword-share-house"),
+    pytest.param("父はショートステイに入っている", None, id="loanword-short-stay"),
+    pytest.param("兄はイオンにいる", None, id="a-shop-is-no-home"),
+    pytest.param("母は鈴木さんの施設に入っています", None, id="someones-facility"),
+    pytest.param("母はさくらの施設に入っています", None, id="facility-name"),
+    pytest.param("私は小樽で一人暮らしです。母が心配", None, id="writer-alone-in-otaru"),
+    pytest.param("My dad was in Osaka last week", None, id="en-was-in"),
+    pytest.param("My mother was born in Osaka", None, id="en-born-in"),
+    pytest.param("My mom grew up in Osaka and now lives alone", None, id="en-grew-up-in"),
+    pytest.param("I'm at Sapporo station with my mum", None, id="en-at-a-station"),
+    pytest.param("My dad lives in fear of falling", None, id="en-lives-in-fear"),
+]
+
+
+@pytest.mark.parametrize("text, lives_in", PLACES)
+def test_where_the_person_cared_for_lives(pipeline, text, lives_in):
+    assert pipeline(text).get(LIVES_IN) == lives_in
+
+
+def test_place_names_come_from_the_directory_with_their_readings():
+    class Town:
+        def __init__(self, name, prefecture):
+            self.name, self.prefecture = name, prefecture
+
+    names = build_place_names([Town("米子市", "鳥取県"), Town("東津軽郡（平内町、今別町）", "青森県")])
+    assert {"米子市", "米子", "よなご", "よなごし", "平内町", "ひらない"} <= names.names
+    assert "よなごし" in names.full and "よなご" not in names.full
+    assert {"鳥取県", "鳥取", "青森"} <= names.prefectures
+    assert names.romaji["yonago"] == "米子市"
+
+
+def test_the_directory_is_an_extra_lexicon_of_places(monkeypatch):
+    class Town:
+        def __init__(self, name, prefecture):
+            self.name, self.prefecture = name, prefecture
+
+    import bot.nlu.concern_people as concern_people
+
+    known = build_place_names([Town("米子市", "鳥取県"), Town("矢巾町", "岩手県"), Town("函館市", "北海道")])
+    monkeypatch.setattr(concern_people, "place_names", lambda: known)
+    assert concern_people.extract_people("母はよなごに住んでいる")[1] == "よなご"
+    assert concern_people.extract_people("母はやはばで一人暮らし")[1] == "やはば"
+    assert concern_people.extract_people("My mum lives in hakodate")[1] == "hakodate"
+    monkeypatch.setattr(concern_people, "place_names", lambda: EMPTY_PLACE_NAMES)
+    assert concern_people.extract_people("母はよなごに住んでいる")[1] is None
+    assert concern_people.extract_people("My mum lives in hakodate")[1] is None
+
+
+def test_a_broken_directory_leaves_the_extractor_working(monkeypatch):
+    import bot.knowledge
+    import bot.nlu.place_names as place_names_module
+    from bot.nlu.concern_people import extract_people
+
+    def broken():
+        raise bot.knowledge.KnowledgeError("sapporo.yml", "municipality", "name", "missing")
+
+    monkeypatch.setattr(bot.knowledge, "current_directory", broken)
+    monkeypatch.setitem(place_names_module._built, "directory", None)
+    monkeypatch.setitem(place_names_module._built, "names", EMPTY_PLACE_NAMES)
+    assert place_names() is EMPTY_PLACE_NAMES
+    assert extract_people("札幌に住んでいる母")[1] == "札幌"
+    assert extract_people("長岡に住んでいる母")[1] == "長岡"
 
 
 @pytest.mark.parametrize(
@@ -267,6 +429,15 @@ HOSTILE = {
     "school words": "学校" * 2500,
     "neighbour markers": ("近所の" * 1700)[:5000],
     "english": ("my mum is 82 and lives in Osaka and I am tired " * 120)[:5000],
+    "one place name without a stop": "札幌" * 2500,
+    "prefectures and towns": ("長野県松本市" * 900)[:5000],
+    "kana with spaces": ("ははは ひろさきに すんでいて " * 400)[:5000],
+    "brackets never closed": ("母（函館" * 1300)[:5000],
+    "about someone, again and again": ("母のことです。" * 800)[:5000],
+    "towns by their suffix": ("高値市" * 1700)[:5000],
+    "latin names": ("Osakaに住む母" * 600)[:5000],
+    "living words in a chain": ("札幌に住んでいて" * 700)[:5000],
+    "english towns": ("my mum lives in Niigata-shi " * 200)[:5000],
 }
 
 

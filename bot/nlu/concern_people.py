@@ -13,13 +13,17 @@ contract):
   (祖母 → older, 児童 → child, a writer who talks about their 部活 → child). A number of years that
   is a duration (20年ひきこもり, 3歳下, 20歳の時から) gives no age.
 - `lives_in`: the place written for where the person cared for lives (札幌に住んでいる母 →
-  "札幌", 実家の函館の父 → "函館", "my mother in Osaka" → "Osaka"), or None. The writer's own
-  place (恵庭に住んでいます) is not it.
+  "札幌", 実家の函館の父 → "函館", 母は長岡で一人暮らし → "長岡", 長野県松本市に住む母 → "松本市",
+  "my mother in Osaka" → "Osaka"), or None. The writer's own place (恵庭に住んでいます) is not it.
+  A place is a 地名 of the dictionary, a noun or unknown word glued to 市/町/村/区 (高値市) or
+  before 在住, a name of the window directory or its reading (くりやまちょう, "hakodate"), or, right
+  before a living word (に住む, で一人暮らし, の実家, の施設), a proper noun the dictionary calls a
+  surname, a name in kana (ひろさき, アサヒカワ) or in Latin letters.
 
 Rules over the tokenizer's tokens (lemma, kana reading, part of speech), with the words in
 `concern_people.yml`: nothing is trained or pickled. Every step is linear in the message: a word
-is looked up from each token over at most six tokens, an age or a place looks at most eight
-tokens ahead, and everything else walks the tokens once.
+is looked up from each token over at most six tokens, an age or a place looks at most a dozen
+tokens ahead or back, and everything else walks the tokens once.
 """
 from __future__ import annotations
 
@@ -44,6 +48,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.japanese_tokenizer import japanese_tokens
 from bot.nlu.language import ENGLISH, detect_language
 from bot.nlu.normalize import fold_for_matching
+from bot.nlu.place_names import PlaceNames, place_names, simple_romaji
 from bot.people import AGE_GROUPS, RELATIONS, SELF, UNKNOWN_AGE
 
 ABOUT = "about"
@@ -169,6 +174,17 @@ class _Lexicon:
         self.place_links = {fold(w) for w in data.get("place_links") or ()}
         self.place_lives = {fold(w) for w in data.get("place_lives") or ()}
         self.family_home = {fold(w) for w in data.get("family_home") or ()}
+        self.place_lives_more = {fold(w) for w in data.get("place_lives_more") or ()}
+        self.place_homes = {fold(w) for w in data.get("place_homes") or ()}
+        self.place_name_lives = {fold(w) for w in data.get("place_name_lives") or ()}
+        self.place_name_homes = {fold(w) for w in data.get("place_name_homes") or ()}
+        self.town_suffixes = {fold(w) for w in data.get("place_town_suffixes") or ()}
+        self.kana_suffixes = {fold(w) for w in data.get("place_kana_suffixes") or ()}
+        self.region_suffixes = {fold(w) for w in data.get("place_region_suffixes") or ()}
+        self.not_places = {fold(w) for w in data.get("not_places") or ()}
+        self.not_place_readings = _readings(data.get("not_places") or ()) | self.not_places
+        self.place_name_lives_readings = _readings(data.get("place_name_lives") or ()) - {"いる", "おる"}
+        self.place_name_home_readings = _readings(data.get("place_name_homes") or ())
         self.occupations = {fold(w) for w in data.get("occupations") or ()}
         self.role_after = {fold(w) for w in data.get("role_after") or ()}
         self.copulas = {fold(w) for w in data.get("copulas") or ()}
@@ -209,6 +225,17 @@ class _EnglishLexicon:
         self.professions: Dict[Tuple[str, ...], bool] = {
             tuple(str(p).lower().split()): True for p in data.get("professions") or ()
         }
+
+
+def _readings(words) -> Set[str]:
+    """The kana readings of `words` (施設 → しせつ), so a word spelt in kana is still known."""
+    readings: Set[str] = set()
+    for word in words:
+        tokens = japanese_tokens(str(word))
+        reading = "".join((t.data or {}).get("reading") or "" for t in tokens)
+        if reading and all((t.data or {}).get("reading") for t in tokens):
+            readings.add(_fold(reading))
+    return readings
 
 
 @functools.lru_cache(maxsize=1)
@@ -409,6 +436,31 @@ class _Tok:
     flemma: str
 
 
+@dataclass
+class _Place:
+    start: int  # first token of the name
+    end: int  # one past its last token (suffixes included)
+    text: str  # as written
+    weak: bool = False  # found by its shape only: a place only before a living word (長岡に住む)
+    glued: Optional[str] = None  # the particle MeCab read into the name's last token (ひろさきに)
+    prefecture: bool = False
+
+
+_LATIN_NAME = re.compile(r"[A-Z][A-Za-z'\-]+")
+_PROPER_DETAILS = {"人名", "地名", "一般", "国"}  # pos_detail of 固有名詞 (名詞 otherwise gives 普通名詞, 数詞)
+_NOT_NAME_POS = {"副詞", "連体詞", "接続詞", "感動詞", "代名詞", "動詞", "助動詞", "接頭辞", "助詞"}
+# Words between a name and its living word: 長岡に一人で住む, 小樽で今も暮らす.
+_NAME_FILLERS = {"一人", "独り", "ひとり", "で", "も", "は", "今", "いま", "ずっと", "まだ", "現在", "今も"}
+
+
+def _is_kana(key: str) -> bool:
+    return bool(key) and all("\u3041" <= c <= "\u309f" or "\u30a1" <= c <= "\u30fa" or c == "ー" for c in key)
+
+
+def _is_katakana(text: str) -> bool:
+    return bool(text) and all("\u30a1" <= c <= "\u30fa" or c == "ー" or "\uff66" <= c <= "\uff9f" for c in text)
+
+
 class _Japanese:
     def __init__(self, text: str, tokens: Sequence[Any], lex: _Lexicon) -> None:
         self.text = text
@@ -428,6 +480,8 @@ class _Japanese:
                 token.start, token.end, surface, token.lemma or surface, data.get("reading") or "",
                 data.get("pos") or "", data.get("pos_detail") or "", fold(surface), fold(token.lemma or surface),
             ))
+        if not _has_kanji(text) and any(c.isspace() for c in text):
+            self.toks = self._split_kana_topics(text)
         n = len(self.toks)
         # What lies between token i-1 and token i (dropped punctuation, spaces, ー).
         self.gap: List[str] = [text[self.toks[i - 1].end:self.toks[i].start] if i else text[:self.toks[0].start]
@@ -436,13 +490,34 @@ class _Japanese:
         self.owner: List[int] = [-1] * n  # token → mention index
         self.mentions: List[_Mention] = []
         self.ages: List[_Age] = []
-        self.places: List[Tuple[int, int]] = []
+        self.places: List[_Place] = []
+        self.placed: List[bool] = [False] * n
         self.markers: List[int] = []
         self.school: List[Tuple[int, int]] = []
         self.strain: List[int] = []
         self.professions: List[int] = []
         self.deceased: List[Tuple[int, bool]] = []
         self.medical_clauses: Set[int] = set()
+
+    def _split_kana_topics(self, text: str) -> List["_Tok"]:
+        """ははは ひろさきに すんでいます: written in kana with spaces, MeCab reads ははは as laughter;
+        a relation word glued to は / が / も and followed by a space is the person and the particle
+        (ははは、 with a comma stays laughter)."""
+        out: List[_Tok] = []
+        for index, tok in enumerate(self.toks):
+            following = self.toks[index + 1].start if index + 1 < len(self.toks) else None
+            spaced = following is not None and text[tok.end:following].strip() == "" and tok.end < following
+            key, particle = tok.fold[:-1], tok.fold[-1:]
+            entry = self.lex.surface.get(key) if spaced and particle in ("は", "が", "も") else None
+            if entry is None or not entry.relation or tok.pos not in ("感動詞", "名詞", "副詞") \
+                    or len(tok.text) != len(tok.fold) or not _is_hiragana(tok.fold):
+                out.append(tok)
+                continue
+            cut = tok.end - 1
+            out.append(_Tok(tok.start, cut, tok.text[:-1], key, key, "名詞", "普通名詞", key, key))
+            detail = "係助詞" if particle in ("は", "も") else "格助詞"
+            out.append(_Tok(cut, tok.end, tok.text[-1], particle, particle, "助詞", detail, particle, particle))
+        return out
 
     # -- small helpers
     def _hard_gap(self, i: int) -> bool:
@@ -505,6 +580,11 @@ class _Japanese:
         while i < n:
             tok = toks[i]
             if tok.detail == "数詞":
+                town = self._town_at(i)  # 十日町市
+                if town:
+                    self._add_place(i, town)
+                    i = town
+                    continue
                 i = self._number(i)
                 continue
             if tok.fold in ("中", "小", "高") and i + 1 < n and not self.gap[i + 1] and toks[i + 1].detail == "数詞":
@@ -515,11 +595,21 @@ class _Japanese:
                     continue
             if tok.detail == "地名":
                 j = i + 1
-                while j < n and not self.gap[j] and (toks[j].detail == "地名" or toks[j].fold in lex.place_suffixes):
+                while j < n and not self.gap[j] and (toks[j].detail == "地名" or toks[j].fold in lex.place_suffixes
+                                                     or self._kana_suffix(i, j)):
                     j += 1
-                self.places.append((i, j))
+                self._add_place(i, j)
                 i = j
                 continue
+            town = self._town_at(i)
+            if town:
+                self._add_place(i, town)
+                i = town
+                continue
+            if tok.flemma == "在住" and i > 0:
+                start = self._name_run_before(i)
+                if start is not None:
+                    self._add_place(start, i)
             found = self._match(i)
             if not found:
                 i += 1
@@ -527,6 +617,68 @@ class _Japanese:
             entry, k = found
             self._recognised(entry, i, k)
             i += k
+
+    # -- places by their shape
+    def _add_place(self, start: int, end: int, weak: bool = False, text: Optional[str] = None,
+                   glued: Optional[str] = None) -> None:
+        if text is None:
+            text = self.text[self.toks[start].start:self.toks[end - 1].end]
+        self.places.append(_Place(start, end, text, weak, glued))
+        for t in range(start, end):
+            self.placed[t] = True
+
+    def _kana_suffix(self, start: int, j: int) -> bool:
+        """オオイタ+シ, クシロ+シ: a town's suffix in kana after a name in kana."""
+        tok = self.toks[j]
+        if tok.fold not in self.lex.kana_suffixes or tok.pos in ("助詞", "助動詞"):
+            return False
+        return all(_is_kana(self.toks[t].fold) for t in range(start, j + 1))
+
+    def _plain_noun(self, tok: "_Tok") -> bool:
+        """A word that can be (part of) a place's name: a noun, a word in kana, an unknown word;
+        not a person, a pronoun or a word that names no place (田舎, 隣, 海外)."""
+        lex = self.lex
+        if tok.pos not in ("名詞", "接尾辞") and not _is_katakana(tok.text) and not _LATIN_NAME.fullmatch(tok.text):
+            return False
+        if tok.pos in ("助詞", "助動詞", "代名詞", "記号", "補助記号") or tok.text in _HONORIFIC_SUFFIXES:
+            return False
+        if tok.flemma in lex.not_places or tok.fold in lex.not_places or tok.fold in lex.not_place_readings:
+            return False
+        entry = lex.surface.get(tok.fold) or lex.lemma.get(tok.flemma)
+        return not (entry and _names_someone(entry))
+
+    def _town_at(self, i: int) -> Optional[int]:
+        """高値市, ヌプリケシオマップ町, 十日町市: one to three nouns glued to 市 / 町 / 村 / 区."""
+        toks, n, lex = self.toks, len(self.toks), self.lex
+        if self.placed[i]:
+            return None
+        for k in range(i + 1, min(i + 4, n)):
+            if self.gap[k] or not self._plain_noun(toks[k - 1]):
+                return None
+            tok = toks[k]
+            if tok.fold in lex.town_suffixes and tok.pos in ("名詞", "接尾辞"):
+                run = toks[i:k]
+                if run[0].pos == "接尾辞" or any(c.isdigit() and c.isascii() for t in run for c in t.text):
+                    return None
+                if all(t.detail == "数詞" for t in run):
+                    return None  # 三町, 二十三区: a count
+                end = k + 1
+                while end < n and not self.gap[end] and toks[end].fold in lex.place_suffixes \
+                        and toks[end].fold not in lex.region_suffixes:
+                    end += 1  # 市内
+                return end
+        return None
+
+    def _name_run_before(self, j: int) -> Optional[int]:
+        """Where the nouns glued before token j start (矢巾在住, 胎内在住): up to three of them."""
+        start = j
+        while start > 0 and j - start < 3 and not self.gap[start] and self.owner[start - 1] < 0 \
+                and not self.placed[start - 1] and self._plain_noun(self.toks[start - 1]) \
+                and self.toks[start - 1].detail != "数詞":
+            start -= 1
+        if start == j or self.toks[start].pos == "接尾辞":
+            return None
+        return start
 
     def _recognised(self, entry: _Entry, i: int, k: int) -> None:
         toks, n = self.toks, len(self.toks)
@@ -870,9 +1022,11 @@ class _Japanese:
         self.topic_at: List[Optional[Tuple[str, Any]]] = [None] * n
         self.subject_at: List[Optional[Tuple[str, Any]]] = [None] * n
         self.clause_topic_at: List[Optional[Tuple[str, Any]]] = [None] * n
+        self.sentence_topic: Dict[int, Optional[Tuple[str, Any]]] = {}  # a sentence's last は topic
         topic = subject = clause_topic = None
         for i in range(n):
             if i and self.sentence[i] != self.sentence[i - 1]:
+                self.sentence_topic[self.sentence[i - 1]] = topic
                 topic = subject = clause_topic = None
             elif i and self.clause[i] != self.clause[i - 1]:
                 subject = clause_topic = None
@@ -886,17 +1040,32 @@ class _Japanese:
                     (particle in _SUBJECT_PARTICLES and tok.detail in ("格助詞", "")) or
                     (particle in _SUBJECT_PARTICLES and _LATIN_WORD.search(tok.text))):
                 before = self.owner[i - 1]
+                if before < 0 and any(c in ")）" for c in self.gap[i]):
+                    before = self._bracketed_after(i)  # 母（80）は: the person before the brackets
                 if before >= 0:
                     mention = self._target(before)
                     what = ("self", None) if mention.is_self else ("person", mention)
                 else:
                     what = ("thing", toks[i - 1].flemma)
-                if particle in _TOPIC_PARTICLES:
+                if particle == "も" and what[0] == "thing" and topic and topic[0] != "thing":
+                    pass  # 母は今も…, 母は家事も…: still the mother's clause
+                elif particle in _TOPIC_PARTICLES:
                     topic = clause_topic = what
                 else:
                     subject = what
             elif tok.fold in _CLAUSE_JOINS and tok.detail == "接続助詞" or (tok.fold == "で" and tok.flemma == "だ"):
                 subject = None
+        if n:
+            self.sentence_topic[self.sentence[n - 1]] = topic
+
+    def _bracketed_after(self, i: int) -> int:
+        """The mention right before the brackets that close before token i (母（80）は), or -1."""
+        for k in range(i - 1, max(i - 6, 0), -1):
+            if any(c in ")）" for c in self.gap[k]):
+                return -1
+            if any(c in "(（" for c in self.gap[k]):
+                return self.owner[k - 1]
+        return -1
 
     def _attach_ages(self) -> List[Tuple[int, Tuple[str, str]]]:
         """Each age to the person it describes; ages of the writer are returned."""
@@ -1075,79 +1244,438 @@ class _Japanese:
                 return False
         return False
 
+    # -- where the person cared for lives
     def _lives_in(self) -> Optional[str]:
-        toks, n, lex = self.toks, len(self.toks), self.lex
+        """The place written for where a person named (not the writer) lives; a town over its
+        prefecture when both are written for them."""
         self._age_ends = {age.start: age.end for age in self.ages}
-        for start, end in self.places:
-            place = self.text[toks[start].start:toks[end - 1].end]
-            owner = self._place_owner_after(end)
+        names = place_names()
+        self._find_name_places(names)
+        self.places.sort(key=lambda p: p.start)
+        for place in self.places:
+            self._most_specific(place, names)
+        self._place_starts = {p.start for p in self.places}
+        self._carried = self._carried_topics()
+        chosen: Optional[Tuple[_Mention, _Place]] = None
+        for place in self.places:
+            owner = self._place_owner(place)
             if owner is None:
-                owner = self._place_owner_before(start, end)
-            if owner is not None and owner is not True:
-                owner.place = owner.place or place
-            if owner is not None:
-                return place
+                continue
+            if chosen is None:
+                chosen = (owner, place)
+                if not place.prefecture:
+                    break
+            elif owner is chosen[0] and not place.prefecture:
+                chosen = (owner, place)  # 母は長野県に住んでいます。松本市です
+                break
+        if chosen is None:
+            return None
+        owner, place = chosen
+        owner.place = owner.place or place.text
+        return place.text
+
+    def _place_owner(self, place: _Place) -> Optional[_Mention]:
+        owner = self._place_owner_after(place)
+        if owner is None:
+            owner = self._place_owner_before(place)
+        if owner is None:
+            owner = self._place_owner_bracket(place)
+        return owner
+
+    # -- names known by their shape only
+    def _find_name_places(self, names: PlaceNames) -> None:
+        """Names the dictionary does not tag 地名, found where a living word follows them."""
+        toks, n = self.toks, len(self.toks)
+        start = 0
+        for end in range(1, n + 1):  # ひろさきに すんでいて: kana written with spaces
+            if end < n and not self.gap[end]:
+                continue
+            self._spaced_kana_place(start, end, names)
+            start = end
+        for j in range(1, n):  # 長岡に住む, アサヒカワに住んでいる, Osakaに住んでいます
+            tok = toks[j]
+            if self.gap[j] or self.placed[j - 1] or self.owner[j - 1] >= 0 or self.placed[j]:
+                continue
+            if tok.fold not in ("に", "で", "の") or tok.pos not in ("助詞", "助動詞"):
+                continue
+            first = self._name_before(j)
+            # イオンにいる, Costcoにいる: where someone is now; a katakana or Latin name needs 住む, 暮らす
+            loose = first is not None and self._name_kind(toks[first]) in ("katakana", "latin")
+            if first is not None and self._lives_next(j + 1, tok.fold, strict=loose):
+                self._add_place(first, j, weak=True)
+        if names.names:
+            self._directory_places(names)
+
+    def _name_kind(self, tok: "_Tok") -> Optional[str]:
+        if tok.pos in ("助詞", "助動詞", "補助記号", "記号") or tok.text in _HONORIFIC_SUFFIXES:
+            return None
+        if _LATIN_NAME.fullmatch(tok.text):
+            return "latin" if tok.text.lower() not in _EN_NOT_PLACES else None
+        if _is_katakana(tok.text):
+            return "katakana"
+        if _is_hiragana(tok.fold) and tok.fold == tok.text:
+            return "hiragana"
+        if tok.pos == "名詞" and tok.detail in _PROPER_DETAILS:
+            return "proper"
         return None
 
-    def _place_owner_after(self, end: int) -> Optional[_Mention]:
-        """札幌に住んでいる母, 函館在住の父, 大阪で一人暮らしの母, 函館の実家の父."""
-        toks, n, lex = self.toks, len(self.toks), self.lex
-        j, steps = end, 0
-        while j < n and steps < 9:
-            steps += 1
-            if j > end and not self._same_clause(j - 1, j):
+    def _name_before(self, j: int) -> Optional[int]:
+        """Where a name that ends right before token j starts, or None: a proper noun the dictionary
+        does not call a place (長岡 as a surname), a kana name (ひろさき, アサヒカワ), a word in Latin
+        letters (Osaka). Common words (田舎, いなか, シェアハウス) are not names."""
+        toks, lex = self.toks, self.lex
+        kind = self._name_kind(toks[j - 1])
+        if kind is None:
+            return None
+        start = j - 1
+        while start > 0 and j - start < 5 and not self.gap[start] and self.owner[start - 1] < 0 \
+                and not self.placed[start - 1] and self._name_kind(toks[start - 1]) == kind:
+            start -= 1
+        run = toks[start:j]
+        if kind == "latin":
+            return start
+        if kind in ("proper", "katakana"):
+            if kind == "katakana" and any(t.pos == "名詞" and t.detail == "普通名詞" and not _has_kanji(t.lemma)
+                                          for t in run):
+                return None  # a loanword (ケアハウス, デイサービス), not a place written in katakana
+            if len(run) == 1 and (run[0].flemma in lex.not_places or run[0].fold in lex.not_place_readings):
                 return None
+            return start
+        # hiragana: a name MeCab cut into pieces (ひろ+さき), not the end of a longer word
+        if start > 0 and not self.gap[start] and toks[start - 1].pos != "助詞":
+            return None
+        while start < j and (toks[start].pos in _NOT_NAME_POS or toks[start].flemma in lex.not_places
+                             or (toks[start].pos == "形容詞" and toks[start].text.endswith("い"))):
+            start += 1
+        run = toks[start:j]
+        key = "".join(t.fold for t in run)
+        if len(key) < 2 or key in lex.not_place_readings or any(t.flemma in lex.not_places for t in run):
+            return None
+        entry = lex.surface.get(key)
+        if entry and _names_someone(entry):
+            return None
+        if len(run) == 1 and run[0].detail not in _PROPER_DETAILS:
+            return None  # one word the dictionary knows: いなか, まち
+        return start
+
+    def _spaced_kana_place(self, a: int, b: int, names: PlaceNames) -> None:
+        """ははは ひろさきに すんでいます: a word written in kana between spaces, ending in に / で / の
+        (MeCab may have read the particle into the word), before a living word."""
+        toks, n, lex = self.toks, len(self.toks), self.lex
+        if b >= n or b - a > 8 or not any(c.isspace() for c in self.gap[b]):
+            return
+        if a and not any(c.isspace() or c in "、。，．,.!！?？「」『』（）()" for c in self.gap[a]):
+            return
+        if any(self.placed[t] or self.owner[t] >= 0 for t in range(a, b)):
+            return
+        key = "".join(toks[t].fold for t in range(a, b))
+        if not _is_hiragana(key) or len(key) > 16 or key[-1] not in ("に", "で", "の"):
+            return
+        stem, particle = key[:-1], key[-1]
+        if len(stem) < 2 or stem in lex.not_place_readings:
+            return
+        entry = lex.surface.get(stem)
+        if entry and _names_someone(entry):
+            return
+        if toks[a].fold == stem and toks[a].detail not in _PROPER_DETAILS and stem not in names.names:
+            return  # one word the dictionary knows: いなかに, しせつに
+        if not self._lives_next(b, particle):
+            return
+        written = self.text[toks[a].start:toks[b - 1].end]
+        self._add_place(a, b, weak=True, text=written[:-1] if len(written) == len(key) else stem, glued=particle)
+
+    def _directory_places(self, names: PlaceNames) -> None:
+        """The directory's municipality names and their readings (くりやまちょう, えにわ, 栗山)."""
+        toks, n = self.toks, len(self.toks)
+        i = 0
+        while i < n:
+            if self.placed[i] or self.owner[i] >= 0 or not (i == 0 or self.gap[i] or toks[i - 1].pos == "助詞"
+                                                            or _is_kana(toks[i - 1].fold) != _is_kana(toks[i].fold)):
+                i += 1
+                continue
+            key, best = "", None
+            for k in range(i, min(i + _MAX_SPAN_TOKENS, n)):
+                if k > i and (self.gap[k] or self.placed[k] or self.owner[k] >= 0):
+                    break
+                key += toks[k].fold
+                if len(key) > names.longest:
+                    break
+                if key in names.names:
+                    best = (k + 1, key)
+            if best is None:
+                i += 1
+                continue
+            end, key = best
+            after = toks[end] if end < n else None
+            if key in names.full:
+                ok = after is None or bool(self.gap[end]) or after.pos in ("助詞", "助動詞")
+            else:
+                ok = after is not None and not self.gap[end] and after.fold in ("に", "で", "の") \
+                    and self._lives_next(end + 1, after.fold)
+            if ok:
+                self._add_place(i, end, weak=key not in names.full)
+                i = end
+            else:
+                i += 1
+
+    def _lives_next(self, after: int, link: str, strict: bool = False) -> bool:
+        """A living word right after a name and its particle: に住む, で一人暮らし, の実家, の施設
+        (with `strict`, not いる / おる alone)."""
+        toks, n, lex = self.toks, len(self.toks), self.lex
+        if after >= n or self._hard_gap(after):
+            return False
+        homes = link == "の"
+        words = lex.place_name_homes if homes else lex.place_name_lives
+        readings = lex.place_name_home_readings if homes else lex.place_name_lives_readings
+        ahead = ""
+        for k in range(after, min(after + 4, n)):
+            if k > after and (self._hard_gap(k) or self._soft_gap(k)):
+                break
+            tok = toks[k]
+            ahead += tok.fold
+            if any(ahead.startswith(r) for r in readings):
+                return True  # すんでいて, じっか read as じっ+か
+            if any(r.startswith(ahead) for r in readings):
+                continue
+            if self.owner[k] >= 0:
+                break
+            if (tok.flemma in words or tok.fold in words) and not (strict and tok.flemma in ("居る", "おる")):
+                return not (k + 1 < n and toks[k + 1].fold == "たい")  # 住みたい: a wish
+            if homes or (tok.fold not in _NAME_FILLERS and tok.flemma not in _NAME_FILLERS):
+                break
+            ahead = ""
+        return False
+
+    def _most_specific(self, place: _Place, names: PlaceNames) -> None:
+        """長野県松本市 is 松本市, 東京都世田谷区 is 世田谷区; and whether the name is a prefecture's."""
+        toks, lex = self.toks, self.lex
+        if place.glued is None:
+            cut = None
+            named_after = False  # a name (not only 市, 内) follows token t in the place
+            for t in range(place.end - 1, place.start - 1, -1):
+                tok = toks[t]
+                region = (tok.fold in lex.region_suffixes and tok.pos in ("名詞", "接尾辞") and t > place.start) \
+                    or (tok.detail == "地名" and tok.fold in names.prefectures)
+                if region and named_after:
+                    cut = t + 1
+                    break
+                named_after = named_after or tok.fold not in lex.place_suffixes
+            if cut is not None:
+                place.start = cut
+                place.text = self.text[toks[cut].start:toks[place.end - 1].end]
+        last = toks[place.end - 1]
+        place.prefecture = _fold(place.text) in names.prefectures or (
+            place.end - place.start > 1 and last.fold in lex.region_suffixes)
+
+    # -- whose place it is
+    def _place_owner_after(self, place: _Place) -> Optional[_Mention]:
+        """札幌に住んでいる母, 函館在住の父, 大阪で一人暮らしの母, 函館の実家の父, 小樽でうちの母さんと二人暮らし."""
+        toks, n, lex = self.toks, len(self.toks), self.lex
+        j, steps = place.end, 0
+        last = place.glued or ""
+        while j < n and steps < 10:
+            steps += 1
+            if not self._same_clause(j - 1, j):
+                return None
+            if j in self._place_starts:
+                return None  # 長野県の松本市に住む母: the nearer name is where they live
             if j in self._age_ends:  # 札幌に住んでいる80代の母
                 j = self._age_ends[j]
                 continue
             if self.owner[j] >= 0:
+                named = self.mentions[self.owner[j]]
                 mention = self._target(self.owner[j])
-                if mention.is_self or mention.role or self.mentions[self.owner[j]].possessive:
+                if named.is_self and named.possessive:
+                    j = named.end + (1 if named.end < n and toks[named.end].fold == "の" else 0)
+                    continue  # 小樽でうちの母さんと: says whose mother, not who lives there
+                if named.generic and not named.materialized and toks[j].fold == "方" and last == "の":
+                    last = "方"
+                    j += 1
+                    continue  # 札幌の方に住む
+                if mention.is_self or mention.role or named.possessive:
                     return None
-                if j > end and toks[j - 1].fold in ("に", "で", "は", "も") and not self._lives_after(j):
+                if last in ("に", "で", "は", "も") and not self._lives_after(j):
                     return None  # 札幌に母が行った: a place visited, unless they live there
                 return mention if mention.materialized else None
             tok = toks[j]
             if tok.fold in ("て", "で") and tok.pos == "助詞" and tok.detail == "接続助詞":
                 if not (j + 1 < n and toks[j + 1].flemma in ("居る", "いる", "おる", "とる", "てる")):
                     return None
-            elif tok.fold not in lex.place_links and tok.flemma not in lex.place_links:
-                return None
+            else:
+                width = self._link_width(j)
+                if not width:
+                    return None
+                j += width - 1
+            last = toks[j].fold
             j += 1
         return None
 
+    def _link_width(self, j: int) -> int:
+        """How many tokens the link word at j takes (グループ+ホーム, 介護+施設 are one), or 0."""
+        toks, lex = self.toks, self.lex
+        if toks[j].fold in lex.place_links or toks[j].flemma in lex.place_links:
+            return 1
+        if j + 1 < len(toks) and not self.gap[j + 1] and toks[j].fold + toks[j + 1].fold in lex.place_links:
+            return 2
+        return 0
+
+    def _living(self, j: int) -> bool:
+        """A word of living somewhere at token j (住む, 一人暮らし, 在住, いる as a verb, not the
+        いる of 通っている)."""
+        tok = self.toks[j]
+        if not self._living_word(tok) or (j + 1 < len(self.toks) and self.toks[j + 1].fold == "たい"):
+            return False  # 札幌に住みたい: a wish
+        if tok.flemma in ("居る", "おる") and j > 1 and self.toks[j - 1].fold in ("て", "で") \
+                and self.toks[j - 1].pos == "助詞" and not self._living_word(self.toks[j - 2]):
+            return False
+        return True
+
+    def _living_word(self, tok: "_Tok") -> bool:
+        lex = self.lex
+        return tok.flemma in lex.place_lives or tok.fold in lex.place_lives \
+            or tok.flemma in lex.place_lives_more or tok.fold in lex.place_lives_more
+
     def _lives_after(self, j: int) -> bool:
-        toks, n, lex = self.toks, len(self.toks), self.lex
+        toks, n = self.toks, len(self.toks)
         for k in range(j, min(j + 8, n)):
             if k > j and not self._same_clause(k - 1, k):
                 return False
-            if toks[k].flemma in lex.place_lives or toks[k].fold in lex.place_lives:
+            if self._living(k):
                 return True
         return False
 
-    def _place_owner_before(self, start: int, end: int) -> Optional[Any]:
-        """母は札幌で一人暮らし, 父は函館に住んでいます, 実家は函館で…"""
+    def _place_owner_before(self, place: _Place) -> Optional[_Mention]:
+        """母は札幌で一人暮らし, 父は函館に住んでいます, 実家は函館で…, 母の家は札幌です, 母が住んでいる
+        函館, 私は札幌、母は函館; a sentence that names nobody continues the last one's topic
+        (母は85歳です。函館で一人暮らしです)."""
         toks, n, lex = self.toks, len(self.toks), self.lex
+        start, end = place.start, place.end
+        relative = self._relative_owner(start)
+        if relative is not None:
+            return relative
         who = self.subject_at[start] or self.topic_at[start]
+        if who is None and self._carried.get(self.sentence[start]) is not None:
+            who = ("person", self._carried[self.sentence[start]])
         if not who or who[0] == "self":
             return None
+        home = who[0] == "thing" and (_fold(who[1]) in lex.family_home or _fold(who[1]) in lex.place_homes)
         lives = False
-        for j in range(end, min(end + 7, n)):
-            if j > end and not self._same_clause(j - 1, j):
+        linked = True  # only links so far: 母は函館の施設です
+        skip_to = end
+        for j in range(end, min(end + 8, n)):
+            if not self._same_clause(j - 1, j):
                 break
-            if toks[j].flemma in lex.place_lives or toks[j].fold in lex.place_lives:
+            if j < skip_to:
+                continue
+            if j in self._place_starts:
+                return None  # 母は北海道の函館に住んでいる: 函館
+            tok = toks[j]
+            if self._living(j) or (home and tok.flemma in ("有る", "ある")):
                 lives = True
                 break
-            if toks[j].fold in lex.copulas and self._ends_clause(j + 1):
-                lives = True
+            if linked and (tok.fold in lex.copulas or tok.flemma == "だ") and self._ends_clause(j + 1):
+                lives = True  # 母は函館です (not 夫は仙台に単身赴任中です: what they do there)
                 break
+            width = self._link_width(j)
+            linked = linked and bool(width)
+            skip_to = j + max(width, 1)
+        if not lives and who[0] == "person" and start > 0 and toks[start - 1].fold in ("は", "も") \
+                and (end >= n or self._hard_gap(end) or self._soft_gap(end)):
+            lives = True  # 私は札幌、母は函館
         if not lives:
             return None
-        if who[0] == "person" and not who[1].is_self:
-            return who[1]
-        if who[0] == "thing" and fold_for_matching(who[1]) in lex.family_home:
+        if who[0] == "person":
+            return None if who[1].is_self else who[1]
+        if who[0] == "thing" and _fold(who[1]) in lex.family_home:
             return self._first_family()
+        if home:
+            return self._home_owner(start)
         return None
+
+    def _relative_owner(self, start: int) -> Optional[_Mention]:
+        """母が住んでいる函館, 母の住む函館, 父のいる函館: the place is where the clause's person lives."""
+        toks = self.toks
+        k = start - 1
+        for _ in range(5):
+            if k < 2 or not self._same_clause(k, start):
+                return None
+            tok = toks[k]
+            if tok.flemma in ("住む", "暮らす") or tok.fold in ("すむ", "すん", "くらす", "くらし"):
+                break
+            if tok.flemma in ("居る", "おる") and toks[k - 1].fold in ("が", "の"):
+                break
+            if tok.fold in ("て", "で", "た", "てる", "とる", "どる", "いる", "い", "おる") or tok.flemma in ("居る", "て", "た"):
+                k -= 1
+                continue
+            return None
+        else:
+            return None
+        if toks[k - 1].fold not in ("が", "の") or self.owner[k - 2] < 0:
+            return None
+        mention = self._target(self.owner[k - 2])
+        if mention.is_self or mention.role or not mention.materialized:
+            return None
+        return mention
+
+    def _home_owner(self, start: int) -> Optional[_Mention]:
+        """母の家は札幌です: the person whose home the topic is."""
+        toks = self.toks
+        for k in range(start - 1, max(start - 12, 1), -1):
+            if not self._same_clause(k, start) and self.sentence[k] != self.sentence[start]:
+                return None
+            if toks[k].fold in self.lex.place_homes and k + 1 < len(toks) and toks[k + 1].fold in ("は", "が", "も"):
+                if toks[k - 1].fold == "の" and k >= 2 and self.owner[k - 2] >= 0:
+                    mention = self._target(self.owner[k - 2])
+                    return None if mention.is_self or not mention.materialized else mention
+                return None
+        return None
+
+    def _place_owner_bracket(self, place: _Place) -> Optional[_Mention]:
+        """父（85歳、函館在住）, 母（函館）: a place in brackets right after a person."""
+        toks, n = self.toks, len(self.toks)
+        mention = None
+        for k in range(place.start, max(place.start - 8, 0), -1):
+            gap = self.gap[k]
+            if any(c in "(（" for c in gap):
+                if self.owner[k - 1] < 0:
+                    return None
+                mention = self._target(self.owner[k - 1])
+                break
+            if any(c in ")）" for c in gap) or self._hard_gap(k):
+                return None
+        if mention is None or mention.is_self or mention.role or not mention.materialized:
+            return None
+        end = place.end
+        closing = self.gap[end] if end < n else self.text[toks[end - 1].end:]
+        if any(c in ")）" for c in closing[:2]) or (end < n and self._living(end)):
+            return mention
+        return None
+
+    def _carried_topics(self) -> Dict[int, Optional[_Mention]]:
+        """Per sentence, the person a sentence naming nobody goes on about: the last は topic of the
+        sentences before, until the writer speaks of themself."""
+        carried: Dict[int, Optional[_Mention]] = {}
+        if not self.toks:
+            return carried
+        writer = {self.sentence[m.start] for m in self.mentions if m.is_self and not m.possessive}
+        named = {self.sentence[m.start] for m in self.mentions if not m.is_self and self._counts(m)}
+        about: Dict[int, _Mention] = {}  # 母のことで相談です: the sentence is about that person
+        toks, n = self.toks, len(self.toks)
+        for index, mention in enumerate(self.mentions):
+            if not mention.is_self and self._counts(mention) and mention.end + 1 < n \
+                    and toks[mention.end].fold == "の" and toks[mention.end + 1].flemma in ("事", "こと"):
+                about.setdefault(self.sentence[mention.start], self._target(index))
+        current: Optional[_Mention] = None
+        for sentence in range(self.sentence[-1] + 1):
+            carried[sentence] = None if sentence in writer or sentence in named else current
+            topic = self.sentence_topic.get(sentence)
+            if not topic and sentence in about:
+                topic = ("person", about[sentence])
+            if topic and topic[0] == "person" and not topic[1].is_self:
+                current = topic[1]
+            elif (topic and topic[0] == "self") or sentence in writer:
+                current = None
+        return carried
 
     def _first_family(self) -> Optional[_Mention]:
         """The family member named first (実家は函館で… places them there); looked for once."""
@@ -1218,6 +1746,12 @@ _EN_NOT_PLACES = {"january", "february", "march", "april", "may", "june", "july"
                   "october", "november", "december", "monday", "tuesday", "wednesday", "thursday", "friday",
                   "saturday", "sunday", "english", "japanese", "the", "a", "an", "my", "her", "his", "i",
                   "hospital", "care", "a&e"}
+_EN_LIVING = {"lives", "live", "living", "based", "stays", "staying", "resides", "residing", "settled"}
+_EN_NOT_LIVING = {"was", "were", "trip", "holiday", "holidays", "vacation", "travelling", "traveling", "travelled",
+                  "traveled", "stayed", "visiting", "visited", "born", "raised", "hospitalised", "hospitalized",
+                  "admitted", "died", "passed", "buried"}
+_EN_PLACE_SUFFIXES = {"shi", "ku", "cho", "machi", "mura", "son", "ken", "gun", "city", "town", "village", "ward",
+                      "prefecture"}
 _EN_SUBJECT_PRONOUNS = {"she", "he", "they", "shes", "hes", "theyre"}
 _EN_BE = {"is", "s", "am", "aged", "turned", "turns", "im", "was", "age", "are", "just"}
 
@@ -1227,6 +1761,8 @@ class _EnTok:
     low: str
     raw: str
     clause: int
+    start: int = 0  # offsets in the NFKC text
+    end: int = 0
 
 
 class _English:
@@ -1242,7 +1778,8 @@ class _English:
                 continue
             if raw in "()":
                 continue
-            self.toks.append(_EnTok(raw.lower().replace("’", "'"), raw, clause))
+            self.toks.append(_EnTok(raw.lower().replace("’", "'"), raw, clause, match.start(), match.end()))
+        self.normalized = normalized
 
     def _word(self, i: int) -> str:
         return self.toks[i].low.replace("'", "") if 0 <= i < len(self.toks) else ""
@@ -1400,24 +1937,36 @@ class _English:
         return False
 
     def _lives_in(self, owner: List[int], mentions: List[_Mention], selves: List[int]) -> Optional[str]:
+        """my mum, who lives in Osaka; back in Kumamoto; lives in Niigata-shi; lives at Hakodate;
+        a name in lower case when the directory knows its rōmaji (lives in hakodate)."""
         toks, n = self.toks, len(self.toks)
+        romaji = place_names().romaji
         last_person = None
         cursor = 0
         for i, tok in enumerate(toks):
             while cursor < len(mentions) and mentions[cursor].start < i:
                 last_person = mentions[cursor]
                 cursor += 1
-            if tok.low != "in" or i + 1 >= n:
+            if tok.low not in ("in", "at") or i + 1 >= n:
                 continue
-            place_words = []
-            for j in range(i + 1, min(i + 4, n)):
-                raw = toks[j].raw
-                if raw[:1].isupper() and toks[j].low not in _EN_NOT_PLACES and toks[j].clause == tok.clause:
-                    place_words.append(raw)
+            before = self._word(i - 1)
+            if tok.low == "at" and before not in _EN_LIVING:
+                continue  # at home, at work
+            if before in _EN_NOT_LIVING or (before == "up" and self._word(i - 2) in ("grew", "grown", "brought")):
+                continue  # was in Osaka last week, born in Osaka, grew up in Osaka
+            first, last = i + 1, None
+            for j in range(first, min(first + 3, n)):
+                if toks[j].clause != tok.clause or toks[j].low in _EN_NOT_PLACES:
+                    break
+                if toks[j].raw[:1].isupper() or (j == first and simple_romaji(toks[j].raw) in romaji):
+                    last = j
                 else:
                     break
-            if not place_words:
+            if last is None:
                 continue
+            if last + 1 < n and toks[last + 1].clause == tok.clause and toks[last + 1].low in _EN_PLACE_SUFFIXES:
+                last += 1  # Niigata-shi, Aomori city
+            place = self.normalized[toks[first].start:toks[last].end]
             who = None
             for j in range(i - 1, max(i - 8, -1), -1):
                 if toks[j].clause != tok.clause:
@@ -1435,5 +1984,5 @@ class _English:
                 if word in ("to", "from", "visit", "visited", "visiting", "went", "go", "moved", "travel"):
                     break  # a place someone goes to, not where they live
             if isinstance(who, _Mention):
-                return " ".join(place_words)
+                return place
         return None
