@@ -7,7 +7,7 @@ message naming the file, the entry and the field when anything is invalid.
 `python -m bot.knowledge export --hsds DIR [--municipality CODE]` writes Open Referral HSDS 3
 JSON; `python -m bot.knowledge import --hsds DIR --municipality CODE [--output FILE]` reads it
 back into knowledge/<code>.yml (stdout without --output), refusing facts without a source
-(docs/DIRECTORY_HSDS.md).
+(docs/DIRECTORY.md (section 9)).
 """
 from __future__ import annotations
 

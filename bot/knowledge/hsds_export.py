@@ -4,7 +4,7 @@ One organization per municipality (its responsible department as the organizatio
 service per window with its phone, schedule (hours), service area, location (place), eligibility
 and taxonomy terms. Every fact carries its source as an attribute (link_type "source"), because
 HSDS has no source field and its metadata object is a change log that would need a date and a
-person we do not have. The mapping is described for reusers in docs/DIRECTORY_HSDS.md.
+person we do not have. The mapping is described for reusers in docs/DIRECTORY.md (section 9).
 """
 from __future__ import annotations
 

@@ -1,7 +1,7 @@
 """What the directory's words become in Open Referral HSDS 3: ids, taxonomies, and our attribute link types.
 
 Shared by the export and the import so the two can never drift apart. Documented for staff and
-for anyone reusing the export in docs/DIRECTORY_HSDS.md.
+for anyone reusing the export in docs/DIRECTORY.md (section 9).
 """
 from __future__ import annotations
 
