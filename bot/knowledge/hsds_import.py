@@ -3,10 +3,11 @@
 Reads the two files the export writes (organizations.json, services.json; each a JSON array, or an
 HSDS API page with `contents`), finds the municipality by its code, and writes the YAML the
 directory keeps — checked by the same loader as `python -m bot.knowledge check` before anything is
-returned. A record without its source, or holding more than the directory can keep (two phones for
-one window, a phone whose source differs from its window's), is refused with the file, the record
-(kind, name, id) and the field; nothing is silently dropped except HSDS fields the directory has no
-place for, which are listed as warnings.
+returned. A record without its source, or holding more than the directory can keep (two phones or
+two schedules for one window), is refused with the file, the record (kind, name, id) and the field;
+a phone, schedule or place whose source differs from its window's keeps it as `<field>_source`.
+Nothing is silently dropped except HSDS fields the directory has no place for, which are listed as
+warnings.
 """
 from __future__ import annotations
 
