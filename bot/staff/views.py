@@ -22,6 +22,7 @@ from bot.knowledge import current_directory
 from bot.staff.accounts import SESSION_LIFETIME, StaffAccounts, StaffSession, warm_up
 from bot.staff.board_cache import BoardCache
 from bot.staff.chart import weekly_chart_png
+from bot.staff.indicators import register as add_indicator_routes
 from bot.staff.offloop import MAX_WAITING_CHECKS, hashing, querying
 from bot.staff.settings import StaffSettings, client_address, is_https
 from bot.staff.statistics import BadPeriod, Board, build_board, csv_rows, parse_day, this_monday
@@ -239,3 +240,4 @@ def add_staff_routes(app: web.Application, demand_log: DemandLog, settings: Opti
     app.router.add_get("/staff", dashboard)
     app.router.add_get("/staff/chart.png", chart)
     app.router.add_get("/staff/export.csv", export_csv)
+    add_indicator_routes(app)
