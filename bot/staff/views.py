@@ -24,6 +24,7 @@ from bot.staff import directory_pages
 from bot.staff.accounts import SESSION_LIFETIME, StaffAccounts, StaffSession, warm_up
 from bot.staff.board_cache import BoardCache
 from bot.staff.chart import weekly_chart_png
+from bot.staff.indicators import register as add_indicator_routes
 from bot.staff.offloop import MAX_WAITING_CHECKS, hashing, querying
 from bot.staff.settings import StaffSettings, client_address, is_https
 from bot.staff.statistics import BadPeriod, Board, build_board, csv_rows, parse_day, this_monday
@@ -243,3 +244,4 @@ def add_staff_routes(app: web.Application, demand_log: DemandLog, settings: Opti
     app.router.add_get("/staff/export.csv", export_csv)
     import_module("bot.staff.inbox").register(app)  # imported here: the inbox uses this module's helpers
     directory_pages.register(app)
+    add_indicator_routes(app)
