@@ -4,6 +4,7 @@ Each runs as its own process on a free loopback port, exactly as scripts/run.sh 
 """
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -12,7 +13,7 @@ import subprocess
 import sys
 import urllib.request
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterator, List, Optional, Tuple
 
 from bot.channels.rest import RELAY_HEADER
 from bot.paths import MODEL_PATH, PROJECT_ROOT
@@ -93,3 +94,32 @@ def start_web(rasa_port: int, env: Dict[str, str], workdir: Path) -> Tuple[str, 
     url = f"http://127.0.0.1:{port}"
     wait_for(url + "/", process)
     return url, process
+
+
+def start_staff_site(workdir: Path, env: Dict[str, str], account: str, password: str) -> Tuple[str, subprocess.Popen]:
+    """The web app for the staff pages alone (no Rasa behind it), with one staff account made by
+    the same command staff use."""
+    created = subprocess.run([sys.executable, "-m", "bot", "staff", "add", account, "--password-stdin"],
+                             input=password + "\n", text=True, capture_output=True, cwd=PROJECT_ROOT, env=env)
+    assert created.returncode == 0, created.stderr
+    port = free_port()
+    process = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", "http://127.0.0.1:9"],
+                               cwd=PROJECT_ROOT, env=env, stdout=open(workdir / "web.log", "w"), stderr=subprocess.STDOUT)
+    url = f"http://127.0.0.1:{port}"
+    wait_for(url + "/staff/login", process)
+    return url, process
+
+
+@contextlib.contextmanager
+def demand_database(kind: str, workdir: Path) -> Iterator[str]:
+    """A demand-log database URL: an SQLite file, or a real PostgreSQL server started for the test."""
+    if kind == "sqlite":
+        yield f"sqlite:///{workdir / 'demand.sqlite3'}"
+        return
+    from ops.local_services import PostgresServer
+
+    server = PostgresServer().start()
+    try:
+        yield server.url
+    finally:
+        server.stop()

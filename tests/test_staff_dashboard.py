@@ -1,8 +1,6 @@
 """The staff dashboard: accounts from the command line, login, CSRF, small-cell suppression,
 the chart and the CSV — in a real headless Chromium."""
 import os
-import subprocess
-import sys
 import urllib.error
 import urllib.parse
 import urllib.request
@@ -13,9 +11,8 @@ from playwright.sync_api import expect
 
 from bot.demand import DemandLog
 from bot.demand.event import Channel, ConfidenceBand, DemandEvent, Outcome
-from bot.paths import PROJECT_ROOT
-from ops.local_services import free_port, wait_for
 from tests.test_web_chat import browser  # noqa: F401  (the shared Chromium fixture)
+from tests.live_servers import start_staff_site
 
 PASSWORD = "kaigo-soudan-2026"
 MONDAY = datetime(2026, 11, 16, 10)
@@ -40,14 +37,7 @@ def staff_site(tmp_path_factory):
     workdir = tmp_path_factory.mktemp("staff")
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'demand.sqlite3'}", "RASA_TELEMETRY_ENABLED": "false"}
     seed(DemandLog(env["DATABASE_URL"]))
-    created = subprocess.run([sys.executable, "-m", "bot", "staff", "add", "tanaka", "--password-stdin"],
-                             input=PASSWORD + "\n", text=True, capture_output=True, cwd=PROJECT_ROOT, env=env)
-    assert created.returncode == 0, created.stderr
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", "http://127.0.0.1:9"],
-                               cwd=PROJECT_ROOT, env=env, stdout=open(workdir / "web.log", "w"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    wait_for(url + "/staff/login", process)
+    url, process = start_staff_site(workdir, env, "tanaka", PASSWORD)
     yield url, env
     process.terminate()
     process.wait(timeout=20)

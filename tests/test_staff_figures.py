@@ -12,6 +12,7 @@ from bot.demand.weekly import DOMAIN_BITS, Cell, by_combination, by_domain, by_w
 from bot.staff.accounts import StaffAccounts
 from bot.staff.statistics import BadPeriod, Disclosure, Period, build_board, monday_of, resolve_period
 from bot.staff.throttle import LoginThrottle
+from tests.live_servers import demand_database
 
 THRESHOLD = 10
 
@@ -19,16 +20,8 @@ THRESHOLD = 10
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def log(request, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(request.param)
-    if request.param == "sqlite":
-        yield DemandLog(f"sqlite:///{workdir / 'demand.sqlite3'}", spool=workdir / "spool.jsonl")
-        return
-    from ops.local_services import PostgresServer
-
-    server = PostgresServer().start()
-    try:
-        yield DemandLog(server.url, spool=workdir / "spool.jsonl")
-    finally:
-        server.stop()
+    with demand_database(request.param, workdir) as url:
+        yield DemandLog(url, spool=workdir / "spool.jsonl")
 
 
 def reference(rows, keys_of):

@@ -3,8 +3,6 @@ the reviewed data (a temporary folder, never the repository's data/), the sample
 database, and a resident's words are never shown unredacted. Takes docs/screenshots/staff-inbox.png."""
 import os
 import shutil
-import subprocess
-import sys
 from datetime import date, timedelta
 
 import pytest
@@ -12,13 +10,13 @@ import yaml
 from playwright.sync_api import expect
 
 from bot.demand import DemandLog
-from bot.paths import DATA_DIR, PROJECT_ROOT
+from bot.paths import DATA_DIR
 from bot.retrain import RetrainPaths, build_comparison, write_comparison
 from bot.review.reading import ModelReading
 from bot.review.samples import ReviewSamples
-from ops.local_services import free_port, wait_for
 from tests.test_retrain import summary
 from tests.test_web_chat import SCREENSHOTS, browser  # noqa: F401  (the shared Chromium fixture)
+from tests.live_servers import start_staff_site
 
 PASSWORD = "kunren-soudan-2026"
 RESIDENT = "山田太郎です。恵庭市京町1丁目2番3号に住んでいます。電話は090-1234-5678。母の介護で、仕事をやめようか迷っています"
@@ -56,15 +54,8 @@ def inbox_site(tmp_path_factory):
     current, better = summary(0.84, 0, 11, 34, 287), summary(0.86, 0, 9, 34, 287)
     better["domains"]["per_domain_f1"].update(isolation=0.71, hikikomori=0.80)  # worse on two domains
     write_comparison(comparison, build_comparison(current, better, paths, "f"))
-    created = subprocess.run([sys.executable, "-m", "bot", "staff", "add", "suzuki", "--password-stdin"],
-                             input=PASSWORD + "\n", text=True, capture_output=True, cwd=PROJECT_ROOT, env=env)
-    assert created.returncode == 0, created.stderr
-    port = free_port()
     log = workdir / "web.log"
-    process = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", "http://127.0.0.1:9"],
-                               cwd=PROJECT_ROOT, env=env, stdout=open(log, "w"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    wait_for(url + "/staff/login", process)
+    url, process = start_staff_site(workdir, env, "suzuki", PASSWORD)
     yield url, env, reviewed, log
     process.terminate()
     process.wait(timeout=20)

@@ -7,8 +7,6 @@ import itertools
 import os
 import random
 import re
-import subprocess
-import sys
 import unicodedata
 import urllib.error
 import urllib.request
@@ -29,9 +27,9 @@ from bot.staff.indicator_counts import daily_tallies, first_day
 from bot.staff.indicator_plans import PLANS_DIR, PlanError, load_plan, load_plans
 from bot.staff.indicator_table import (BadYear, available_years, build_indicator_table, csv_rows, disclose,
                                        fiscal_year_of, local_windows, neighbour_days, week_parts)
-from ops.local_services import free_port, wait_for
 from tests.conftest import require_shared
 from tests.test_web_chat import browser  # noqa: F401  (the shared Chromium fixture)
+from tests.live_servers import demand_database, start_staff_site
 
 SHARED = PROJECT_ROOT.parent / "shared"
 PASSWORD = "keikaku-shihyou-2026"
@@ -452,16 +450,8 @@ def plan_reason(plan, line):
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def random_log(request, tmp_path_factory):
     workdir = tmp_path_factory.mktemp(f"random-{request.param}")
-    if request.param == "sqlite":
-        yield DemandLog(f"sqlite:///{workdir / 'demand.sqlite3'}", spool=workdir / "spool.jsonl")
-        return
-    from ops.local_services import PostgresServer
-
-    server = PostgresServer().start()
-    try:
-        yield DemandLog(server.url, spool=workdir / "spool.jsonl")
-    finally:
-        server.stop()
+    with demand_database(request.param, workdir) as url:
+        yield DemandLog(url, spool=workdir / "spool.jsonl")
 
 
 def random_events(engine, count=1500, seed_value=12):
@@ -547,14 +537,7 @@ def indicators_site(tmp_path_factory):
     env = {**os.environ, "DATABASE_URL": f"sqlite:///{workdir / 'demand.sqlite3'}", "RASA_TELEMETRY_ENABLED": "false",
            "DEMAND_SPOOL": str(workdir / "spool.jsonl")}
     seed(DemandLog(env["DATABASE_URL"], spool=workdir / "spool.jsonl"))
-    created = subprocess.run([sys.executable, "-m", "bot", "staff", "add", "sato", "--password-stdin"],
-                             input=PASSWORD + "\n", text=True, capture_output=True, cwd=PROJECT_ROOT, env=env)
-    assert created.returncode == 0, created.stderr
-    port = free_port()
-    process = subprocess.Popen([sys.executable, "-m", "bot.web", "--port", str(port), "--rasa-url", "http://127.0.0.1:9"],
-                               cwd=PROJECT_ROOT, env=env, stdout=open(workdir / "web.log", "w"), stderr=subprocess.STDOUT)
-    url = f"http://127.0.0.1:{port}"
-    wait_for(url + "/staff/login", process)
+    url, process = start_staff_site(workdir, env, "sato", PASSWORD)
     yield url
     process.terminate()
     process.wait(timeout=20)

@@ -23,6 +23,7 @@ from bot.review.decisions import SampleGone, confirm, discard
 from bot.review.reading import ModelReading
 from bot.review.reviewed_data import Label, LabelError, ReviewedData, quoted, training_text
 from bot.review.samples import ReviewSamples
+from tests.live_servers import demand_database
 
 RESIDENT = "山田太郎です。電話は090-1234-5678。母の介護で、仕事をやめようか迷っています"
 PARSE = {
@@ -292,14 +293,8 @@ async def test_without_the_opt_in_there_is_no_inbox(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="module", params=["sqlite", "postgresql"])
 def database_url(request, tmp_path_factory):
-    if request.param == "sqlite":
-        yield f"sqlite:///{tmp_path_factory.mktemp('race') / 'd.sqlite3'}"
-        return
-    from ops.local_services import PostgresServer
-
-    server = PostgresServer().start()
-    yield server.url
-    server.stop()
+    with demand_database(request.param, tmp_path_factory.mktemp("race")) as url:
+        yield url
 
 
 def test_two_trainers_confirming_the_same_sample_write_it_once(database_url, tmp_path, monkeypatch):
