@@ -217,27 +217,27 @@ async def proposal_page(request: web.Request, error: Optional[str] = None, statu
                  own=proposal.proposed_by == request["staff_session"].staff_name)
 
 
-async def approve(request: web.Request) -> web.Response:
+async def _decide(request: web.Request, approving: bool) -> web.Response:
+    """A second staff member approves or rejects a proposal (refusals are shown on its page)."""
     session = request["staff_session"]
     await views._checked_form(request, session.csrf_token)
     proposal = await _proposal(request)
+    changes = _changes(request)
     try:
-        await querying(_changes(request).approve, proposal.id, session.staff_name)
+        await querying(changes.approve if approving else changes.reject, proposal.id, session.staff_name)
     except ChangeRefused as refused:
         return await proposal_page(request, error=str(refused), status=409)
-    knowledge.look_again()  # this page shows the written file at once; the others follow in seconds
-    raise _redirect(_municipality(proposal.municipality), "approved")
+    if approving:
+        knowledge.look_again()  # this page shows the written file at once; the others follow in seconds
+    raise _redirect(_municipality(proposal.municipality), "approved" if approving else "rejected")
+
+
+async def approve(request: web.Request) -> web.Response:
+    return await _decide(request, approving=True)
 
 
 async def reject(request: web.Request) -> web.Response:
-    session = request["staff_session"]
-    await views._checked_form(request, session.csrf_token)
-    proposal = await _proposal(request)
-    try:
-        await querying(_changes(request).reject, proposal.id, session.staff_name)
-    except ChangeRefused as refused:
-        return await proposal_page(request, error=str(refused), status=409)
-    raise _redirect(_municipality(proposal.municipality), "rejected")
+    return await _decide(request, approving=False)
 
 
 def register(app: web.Application) -> None:
