@@ -110,3 +110,10 @@ def addressed_after(tracker: Tracker, categories) -> list:
     """`danger_addressed` with these categories added: asked about or answered with the lines."""
     addressed = list(tracker.get_slot(DANGER_ADDRESSED) or [])
     return addressed + [c for c in categories if c not in addressed]
+
+
+def only_changes(tracker: Tracker, events: List[Dict[str, Any]]) -> List[Dict[str, Any]]:
+    """The events without the slots they would set to the value they already hold: every event
+    stays in the tracker, which Rasa stores and sends to the action server on every call."""
+    return [e for e in events
+            if e.get("event") != "slot" or tracker.get_slot(e.get("name")) != e.get("value")]

@@ -13,7 +13,7 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 from rasa_sdk.types import DomainDict
 
-from actions.conversation_state import MUNICIPALITY, language_of, municipality_code
+from actions.conversation_state import MUNICIPALITY, language_of, municipality_code, only_changes
 from actions.household import household_domains_after
 from actions.referral import MUNICIPALITY_CANDIDATE, NEEDS_MUNICIPALITY, PENDING_COUNTED, send_referral
 from actions.demand import record_demand
@@ -99,6 +99,10 @@ class ActionSetMunicipality(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: Dict[Text, Any]
     ) -> List[Dict[Text, Any]]:
+        return only_changes(tracker, self.answer(dispatcher, tracker))
+
+    @staticmethod
+    def answer(dispatcher: CollectingDispatcher, tracker: Tracker) -> List[Dict[Text, Any]]:
         language = language_of(tracker)
         code = municipality_code(tracker)
         if code is None and _latest_intent(tracker) == "inform_municipality":

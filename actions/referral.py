@@ -8,7 +8,8 @@ from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
 from actions.conversation_state import (
-    CARED_FOR_PLACE, CONCERN_ABOUT, DANGER_ADDRESSED, MUNICIPALITY, addressed_after, cared_for_place, concern, language_of, municipality_code, people_of, place_to_confirm, risk_of,
+    CARED_FOR_PLACE, CONCERN_ABOUT, DANGER_ADDRESSED, MUNICIPALITY, addressed_after, cared_for_place, concern,
+    language_of, municipality_code, only_changes, people_of, place_to_confirm, risk_of,
 )
 from actions.demand import keep_if_unsure, keep_review_sample, record_demand
 from actions.household import (
@@ -148,5 +149,6 @@ class ActionReferConcern(Action):
         found = concern(tracker)
         risk = risk_of(tracker)
         if risk.is_crisis:
-            return send_crisis_referral(dispatcher, tracker, found["domains"], list(risk.categories))
-        return refer_domains(dispatcher, tracker, found["domains"])
+            return only_changes(tracker, send_crisis_referral(dispatcher, tracker, found["domains"],
+                                                              list(risk.categories)))
+        return only_changes(tracker, refer_domains(dispatcher, tracker, found["domains"]))

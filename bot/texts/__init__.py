@@ -24,6 +24,7 @@ def texts(language: str) -> Dict[str, Any]:
     return yaml.safe_load((TEXTS_DIR / f"{JAPANESE}.yml").read_text(encoding="utf-8"))
 
 
+@functools.lru_cache(maxsize=1)
 def languages() -> tuple:
     return tuple(sorted(p.stem for p in TEXTS_DIR.glob("*.yml")))
 
