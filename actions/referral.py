@@ -47,9 +47,10 @@ def send_referral(
     needs stay with the resident's municipality."""
     directory = current_directory()
     language = language_of(tracker)
+    place = cared_for_place(tracker)
     household = route_household(
         directory, domains, crisis, code, crisis_categories, earlier_domains(tracker),
-        coordination_offered(tracker), people_of(tracker), cared_for_place(tracker),
+        coordination_offered(tracker), people_of(tracker), place,
     )
     referrals = list(household.referrals)
     if household.cared_for_place:
@@ -61,7 +62,6 @@ def send_referral(
                                               place=household.cared_for_place))
     for referral in referrals:
         _send(dispatcher, referral, language)
-    place = cared_for_place(tracker)
     window_ids = household.window_ids
     heard = household_domains_after(tracker, domains)
     if count:

@@ -37,6 +37,10 @@ ROUTE_IN_CHECKOUT = r"""
 import json, sys
 import bot.routing as routing
 from bot.knowledge import current_directory
+try:
+    from bot.people import people_from_parse
+except ImportError:  # an older checkout: no people
+    people_from_parse = None
 directory = current_directory()
 rows = [json.loads(line) for line in open(sys.argv[1], encoding="utf-8")]
 answers = {}
@@ -44,7 +48,6 @@ for row in rows:
     per_town = {}
     for code in sorted(directory.municipalities):
         if hasattr(routing, "route_household"):
-            from bot.people import people_from_parse
             household = routing.route_household(directory, row["domains"], row["crisis"], code,
                                                 row.get("crisis_categories") or [],
                                                 people=people_from_parse(row.get("about")),

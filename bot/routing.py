@@ -18,6 +18,7 @@ from enum import IntEnum
 from typing import Dict, List, Optional, Sequence, Tuple
 
 from bot.knowledge.model import CARER, CHILD, Directory, Municipality, Window
+from bot.knowledge.municipality_lookup import municipality_in_text
 from bot.knowledge.routing_preferences import RoutingPreferences
 from bot.people import SELF, UNKNOWN_AGE, Person
 
@@ -238,8 +239,6 @@ def route_household(
 ) -> HouseholdReferral:
     """route_concern, split by whose municipality a need belongs to (「札幌に住んでいる母」: the
     mother's care is 札幌市's; the resident's own carer support stays where the resident lives)."""
-    from bot.knowledge.municipality_lookup import municipality_in_text  # lookup imports the NLU folding
-
     elsewhere = municipality_in_text(directory, lives_in) if lives_in else None
     if not lives_in or crisis or elsewhere == municipality_code:
         own = route_concern(directory, domains, crisis, municipality_code, crisis_categories,
