@@ -22,6 +22,7 @@ from rasa.shared.core.events import ActionExecuted, UserUttered
 from rasa.shared.core.generator import TrackerWithCachedStates
 from rasa.shared.core.trackers import DialogueStateTracker
 
+from bot.dialogue import action_results  # noqa: F401  (installs the once-built response check)
 from bot.dialogue.conversation_risk import CRISIS, UNCERTAIN, judge, session_turns
 
 REFER_ACTION = "action_refer_concern"
