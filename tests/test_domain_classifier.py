@@ -74,6 +74,17 @@ def test_scores_every_taxonomy_domain_after_a_save_and_load(tmp_path):
     assert scores["poverty"] > scores["elderly"]
 
 
+def test_the_most_similar_training_concerns_move_the_scores_and_are_kept_with_the_model(tmp_path):
+    (tmp_path / "off").mkdir()
+    (tmp_path / "on").mkdir()
+    text = "祖母の物忘れがひどくて心配"
+    alone = _train(tmp_path / "off", TINY, {"neighbour_weight": 0.0})(text).get("domain_scores")
+    blended = _train(tmp_path / "on", TINY, {"neighbour_weight": 0.5, "neighbours": 3})(text).get("domain_scores")
+    # Its three nearest training concerns are all elderly: after a save and load the blend
+    # raises elderly and lowers poverty against the regressions alone.
+    assert blended["elderly"] > alone["elderly"] and blended["poverty"] < alone["poverty"]
+
+
 def test_empty_message_gets_no_domain(tmp_path):
     classify = _train(tmp_path, TINY)
     assert classify("").get("domains") == []
