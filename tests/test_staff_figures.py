@@ -8,9 +8,10 @@ import pytest
 
 from bench.staff_attacks import insert_events
 from bot.demand import DemandLog
-from bot.demand.weekly import DOMAIN_BITS, Cell, by_combination, by_domain, by_window, figures
+from bot.demand.weekly import (DOMAIN_BITS, Cell, by_combination, by_domain, by_window, concerns_without_domain,
+                               concerns_without_window, figures)
 from bot.staff.accounts import StaffAccounts
-from bot.staff.statistics import BadPeriod, Disclosure, Period, build_board, monday_of, resolve_period
+from bot.staff.statistics import BadPeriod, Board, Disclosure, Period, build_board, monday_of, resolve_period
 from bot.staff.throttle import LoginThrottle
 from tests.live_servers import demand_database
 
@@ -40,13 +41,35 @@ def reference(rows, keys_of):
     return {key: Cell(*values) for key, values in cells.items()}
 
 
+def reference_without(rows, keys_of):
+    """Concerns without each key, per week, folded over municipalities: counted from raw events."""
+    concerns, detail, week_keys = Counter(), Counter(), defaultdict(set)
+    for row in rows:
+        if concern(row):
+            week = monday_of(row.hour.date())
+            concerns[(row.municipality, week)] += 1
+            for key in keys_of(row):
+                detail[(row.municipality, week, str(key))] += 1
+                week_keys[week].add(str(key))
+    cells = defaultdict(lambda: [0, 0, 0])
+    for (municipality, week), count in concerns.items():
+        for key in week_keys[week]:
+            without = count - detail[(municipality, week, key)]
+            cell = cells[(key, week)]
+            cell[0] += without
+            if 0 < without < THRESHOLD:
+                cell[1] += 1
+                cell[2] += without
+    return {key: Cell(*values) for key, values in cells.items() if values[0]}
+
+
 def concern(row) -> bool:
     return row.outcome in ("referred", "crisis")
 
 
 def figure_names(row):
     names = ["messages"] + (["concerns"] if concern(row) else []) + (["crisis"] if row.crisis else [])
-    names += ["compound"] if concern(row) and row.compound else []
+    names += (["compound"] if row.compound else ["single"]) if concern(row) else []
     return names + ([row.outcome] if row.outcome in ("handoff", "out_of_scope", "clarified") else [])
 
 
@@ -63,12 +86,18 @@ def test_weekly_aggregates_equal_counting_every_event(log):
             "combinations": by_combination(connection, filters, THRESHOLD),
         }
         hiroo = by_domain(connection, period.filters("hiroo"), THRESHOLD)
+        without = {
+            "domains": concerns_without_domain(connection, filters, THRESHOLD),
+            "windows": concerns_without_window(connection, filters, THRESHOLD),
+        }
     nonzero = {name: {k: v for k, v in cells.items() if v.total} for name, cells in got.items()}
     assert nonzero["figures"] == reference(rows, figure_names)
     assert nonzero["domains"] == reference(rows, lambda r: r.domains if concern(r) else ())
     assert nonzero["windows"] == reference(rows, lambda r: r.window_ids if concern(r) else ())
     assert nonzero["combinations"] == reference(
         rows, lambda r: [sum(DOMAIN_BITS[d] for d in r.domains)] if concern(r) and r.compound else ())
+    for name, keys_of in (("domains", lambda r: r.domains), ("windows", lambda r: r.window_ids)):
+        assert {k: v for k, v in without[name].items() if v.total} == reference_without(rows, keys_of)
     assert hiroo == reference([r for r in rows if r.municipality == "hiroo"],
                               lambda r: r.domains if concern(r) else ())
     board = build_board(log.engine, None, None, None, THRESHOLD, current_monday=period.last + timedelta(weeks=1))
@@ -115,6 +144,31 @@ def test_totals_are_numbers_only_when_no_week_in_them_is_suppressed():
     assert disclosure.show([Cell(23), Cell(0)]) == "23"
     assert disclosure.show([Cell(23), Cell(3, 1, 3)]) == "―"
     assert disclosure.show([Cell(3, 1, 3), Cell(4, 1, 4)]) == "10未満"
+
+
+def test_a_count_beside_the_count_it_is_part_of_is_hidden_when_their_difference_is_small():
+    week = date(2026, 11, 16)
+
+    def board(concerns, compound, elderly):
+        return Board(
+            Disclosure(THRESHOLD, pooled=False), Period(week, week),
+            figures={("concerns", week): Cell(concerns), ("compound", week): Cell(compound),
+                     ("single", week): Cell(concerns - compound)},
+            domains={("elderly", week): Cell(elderly)},
+            without_domain={("elderly", week): Cell(concerns - elderly)},
+        )
+
+    # 25 concerns and a compound rate of 68 % would give 8 single-domain concerns; 25 concerns
+    # and 22 of 高齢 would give 3 without it. Both are hidden, and so is the week's total.
+    small = board(25, 17, 22)
+    assert small.figure("concerns") == "25"
+    assert small.rate("compound", "concerns") == "―"
+    assert small.cell("elderly", week) == "―" and small.week_total(week) == "―"
+    clear = board(30, 17, 12)
+    assert clear.rate("compound", "concerns") == "57%"
+    assert clear.cell("elderly", week) == "12" and clear.week_total(week) == "12"
+    every = board(17, 17, 17)  # nothing is left over: 0 is not a small count
+    assert every.rate("compound", "concerns") == "100%" and every.cell("elderly", week) == "17"
 
 
 MONDAY = date(2026, 11, 30)

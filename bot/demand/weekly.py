@@ -18,7 +18,9 @@ from bot.demand.event import Outcome
 from bot.demand.schema import DOMAIN_CODES, demand_event_domains, demand_event_windows, demand_events
 
 CONCERN_OUTCOMES = (Outcome.REFERRED, Outcome.CRISIS)
-FIGURES = ("messages", "concerns", "compound", "crisis", "handoff", "out_of_scope", "clarified")
+# "single" (concerns that are not compound) is never shown: the dashboard shows concerns and the
+# compound rate, which give it away, so it must pass disclosure control like a shown count.
+FIGURES = ("messages", "concerns", "compound", "single", "crisis", "handoff", "out_of_scope", "clarified")
 # A set of domains as one integer: the same set gives the same number whatever order the
 # database reads it in, in SQLite and PostgreSQL alike.
 DOMAIN_BITS = {code: 1 << index for index, code in enumerate(DOMAIN_CODES)}
@@ -29,6 +31,9 @@ class Cell:
     total: int = 0
     small_parts: int = 0
     small_sum: int = 0
+    # Counts anyone can work out from this one and the figures shown beside it (concerns
+    # without this domain, from the concerns and this domain): shown only if they are clear too.
+    complements: Tuple["Cell", ...] = ()
 
 
 @dataclass(frozen=True)
@@ -95,6 +100,7 @@ def figures(connection, filters: Filters, threshold: int) -> WeeklyCells:
         "messages": true(),
         "concerns": concern,
         "compound": and_(concern, demand_events.c.compound),
+        "single": and_(concern, demand_events.c.compound.is_(False)),
         "crisis": demand_events.c.crisis,
         "handoff": demand_events.c.outcome == Outcome.HANDOFF,
         "out_of_scope": demand_events.c.outcome == Outcome.OUT_OF_SCOPE,
@@ -147,6 +153,42 @@ def by_combination(connection, filters: Filters, threshold: int) -> WeeklyCells:
         .group_by(per_event.c.municipality, per_event.c.week, per_event.c.mask).subquery()
     )
     return _per_week(connection, inner, threshold)
+
+
+def concerns_without(connection, filters: Filters, threshold: int, table, key) -> WeeklyCells:
+    """Per week and key (a domain, a window): the concerns that do NOT have it, folded over the
+    municipalities like every other cell. The dashboard shows the concerns and each key's count,
+    so this difference is as visible as they are."""
+    week = _week(demand_events.c.hour, connection.dialect.name)
+    concerns = (
+        select(demand_events.c.municipality, week, func.count().label("n"))
+        .where(and_(_where(filters), _is_concern())).group_by(demand_events.c.municipality, week).subquery()
+    )
+    detail = (
+        select(demand_events.c.municipality, week, key.label("key"), func.count().label("n"))
+        .select_from(table.join(demand_events, demand_events.c.id == table.c.event_id))
+        .where(and_(_where(filters), _is_concern()))
+        .group_by(demand_events.c.municipality, week, key).subquery()
+    )
+    keys = select(detail.c.week, detail.c.key).distinct().subquery()
+    inner = (
+        select(keys.c.key, concerns.c.week, (concerns.c.n - func.coalesce(detail.c.n, 0)).label("n"))
+        .select_from(
+            concerns.join(keys, keys.c.week == concerns.c.week).outerjoin(detail, and_(
+                # A conversation whose municipality was never given has none (NULL).
+                detail.c.municipality.is_not_distinct_from(concerns.c.municipality), detail.c.week == concerns.c.week,
+                detail.c.key == keys.c.key)))
+        .subquery()
+    )
+    return _per_week(connection, inner, threshold)
+
+
+def concerns_without_domain(connection, filters: Filters, threshold: int) -> WeeklyCells:
+    return concerns_without(connection, filters, threshold, demand_event_domains, demand_event_domains.c.domain)
+
+
+def concerns_without_window(connection, filters: Filters, threshold: int) -> WeeklyCells:
+    return concerns_without(connection, filters, threshold, demand_event_windows, demand_event_windows.c.window_id)
 
 
 def first_hour(connection) -> Optional[datetime]:

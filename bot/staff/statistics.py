@@ -12,23 +12,35 @@ worked back from what is shown. The method here, in three steps:
    with a small count in it are at least two and their small counts add to more than their
    number and less than their number × (threshold-1) — otherwise subtracting the shown
    municipalities would give a small count exactly.
-3. Totals from clear cells only. Every other figure (a period's total, a row or column
+3. Complements. A count shown beside the count it is part of gives away their difference:
+   the concerns and the compound rate give the concerns that are not compound; the concerns and
+   a domain's cell give the concerns without that domain (the same for a window). Those
+   differences are counted too (per municipality, so step 2 applies to them) and a cell is shown
+   only when its complements are clear as well.
+4. Totals from clear cells only. Every other figure (a period's total, a row or column
    total, a rate) is a sum of week cells; it is shown only when none of them is suppressed,
    and is 「10未満」 or 「―」 otherwise. So anything that can be computed from the page —
-   a total minus its rows, one period minus another, a municipality minus the rest — is a
-   sum of counts that are each 0 or at least the threshold.
+   a total minus its rows, one period minus another, a municipality minus the rest, the
+   concerns minus a domain — is a sum of counts that are each 0 or at least the threshold.
+
+Not covered: differences between the combination rows and the domain rows (a domain's count
+minus the shown combinations that contain it).
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from typing import Dict, Iterable, List, Optional, Sequence, Tuple
 
 from bot.demand.event import JST
-from bot.demand.weekly import (Cell, Filters, WeeklyCells, by_combination, by_domain, by_window, domains_of,
-                               figures, first_hour)
+from bot.demand.weekly import (Cell, Filters, WeeklyCells, by_combination, by_domain, by_window,
+                               concerns_without_domain, concerns_without_window, domains_of, figures,
+                               first_hour)
 from bot.taxonomy import load_taxonomy
 
+# A figure shown (as a count or through a rate) together with the figure it is part of, and
+# the figure counting their difference.
+FIGURE_COMPLEMENTS = {"compound": "single"}
 SMALL = "10未満"
 HIDDEN = "―"
 WEEK = timedelta(days=7)
@@ -103,7 +115,9 @@ class Disclosure:
             return True
         if self.is_small(cell.total):
             return False
-        return not self.pooled or self._parts_protected(cell)
+        if self.pooled and not self._parts_protected(cell):
+            return False
+        return all(self.is_clear(complement) for complement in cell.complements)
 
     def _parts_protected(self, cell: Cell) -> bool:
         parts, total = cell.small_parts, cell.small_sum
@@ -133,6 +147,9 @@ class Board:
     domains: WeeklyCells = field(default_factory=dict)
     windows: WeeklyCells = field(default_factory=dict)
     combinations: WeeklyCells = field(default_factory=dict)
+    # Concerns without each domain / window, per week (step 3 of the module's method).
+    without_domain: WeeklyCells = field(default_factory=dict)
+    without_window: WeeklyCells = field(default_factory=dict)
     labels: Dict[str, str] = field(default_factory=lambda: load_taxonomy().domains)
 
     @property
@@ -148,7 +165,21 @@ class Board:
         return list(load_taxonomy().domain_codes)
 
     def _cells(self, table: WeeklyCells, key: str, weeks: Optional[Sequence[date]] = None) -> List[Cell]:
-        return [table.get((key, w), NO_CELL) for w in (self.weeks if weeks is None else weeks)]
+        cells = []
+        for week in self.weeks if weeks is None else weeks:
+            cell = table.get((key, week), NO_CELL)
+            complement = self._complement(table, key, week)
+            cells.append(replace(cell, complements=(complement,)) if cell.total and complement else cell)
+        return cells
+
+    def _complement(self, table: WeeklyCells, key: str, week: date) -> Optional[Cell]:
+        if table is self.domains:
+            return self.without_domain.get((key, week), NO_CELL)
+        if table is self.windows:
+            return self.without_window.get((key, week), NO_CELL)
+        if table is self.figures and key in FIGURE_COMPLEMENTS:
+            return self.figures.get((FIGURE_COMPLEMENTS[key], week), NO_CELL)
+        return None
 
     def cell(self, domain: str, week: date) -> str:
         return self.disclosure.show(self._cells(self.domains, domain, [week]))
@@ -209,6 +240,8 @@ def build_board(engine, municipality: Optional[str], since: Optional[date], unti
             domains=by_domain(connection, filters, threshold),
             windows=by_window(connection, filters, threshold),
             combinations=by_combination(connection, filters, threshold),
+            without_domain=concerns_without_domain(connection, filters, threshold),
+            without_window=concerns_without_window(connection, filters, threshold),
         )
 
 
