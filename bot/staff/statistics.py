@@ -1,7 +1,7 @@
 """Dashboard figures from the demand log, with small counts protected against differencing.
 
 Japan's rule for published health statistics (NDB): no count from 1 to 9 may be shown, nor
-worked back from what is shown. The method here, in three steps:
+worked back from what is shown. The method here, in four steps:
 
 1. Whole weeks only. A period is widened to whole weeks (Monday to Sunday, Japan time) and
    only weeks that are over are counted, so two periods differ by whole weeks, and reloading
