@@ -165,29 +165,33 @@ class _Lexicon:
         for word in data.get("medical") or ():
             self._add(word, medical=True)
         fold = fold_for_matching
+
+        def folded(key: str) -> set:
+            return {fold(w) for w in data.get(key) or ()}
+
         self.strain_needs_after = {fold(k): {fold(v) for v in vs}
                                    for k, vs in (data.get("strain_needs_after") or {}).items()}
-        self.hearsay = {fold(w) for w in data.get("hearsay") or ()}
-        self.school_past = {fold(w) for w in data.get("school_past") or ()}
+        self.hearsay = folded("hearsay")
+        self.school_past = folded("school_past")
         self.past = self.school_past | _AGE_UNITS_PAST
-        self.place_suffixes = {fold(w) for w in data.get("place_suffixes") or ()}
-        self.place_links = {fold(w) for w in data.get("place_links") or ()}
-        self.place_lives = {fold(w) for w in data.get("place_lives") or ()}
-        self.family_home = {fold(w) for w in data.get("family_home") or ()}
-        self.place_lives_more = {fold(w) for w in data.get("place_lives_more") or ()}
-        self.place_homes = {fold(w) for w in data.get("place_homes") or ()}
-        self.place_name_lives = {fold(w) for w in data.get("place_name_lives") or ()}
-        self.place_name_homes = {fold(w) for w in data.get("place_name_homes") or ()}
-        self.town_suffixes = {fold(w) for w in data.get("place_town_suffixes") or ()}
-        self.kana_suffixes = {fold(w) for w in data.get("place_kana_suffixes") or ()}
-        self.region_suffixes = {fold(w) for w in data.get("place_region_suffixes") or ()}
-        self.not_places = {fold(w) for w in data.get("not_places") or ()}
+        self.place_suffixes = folded("place_suffixes")
+        self.place_links = folded("place_links")
+        self.place_lives = folded("place_lives")
+        self.family_home = folded("family_home")
+        self.place_lives_more = folded("place_lives_more")
+        self.place_homes = folded("place_homes")
+        self.place_name_lives = folded("place_name_lives")
+        self.place_name_homes = folded("place_name_homes")
+        self.town_suffixes = folded("place_town_suffixes")
+        self.kana_suffixes = folded("place_kana_suffixes")
+        self.region_suffixes = folded("place_region_suffixes")
+        self.not_places = folded("not_places")
         self.not_place_readings = _readings(data.get("not_places") or ()) | self.not_places
         self.place_name_lives_readings = _readings(data.get("place_name_lives") or ()) - {"いる", "おる"}
         self.place_name_home_readings = _readings(data.get("place_name_homes") or ())
-        self.occupations = {fold(w) for w in data.get("occupations") or ()}
-        self.role_after = {fold(w) for w in data.get("role_after") or ()}
-        self.copulas = {fold(w) for w in data.get("copulas") or ()}
+        self.occupations = folded("occupations")
+        self.role_after = folded("role_after")
+        self.copulas = folded("copulas")
         self.english = _EnglishLexicon(data.get("english") or {})
 
     def _add(self, word: str, lemma_only: bool = False, **flags: Any) -> _Entry:
