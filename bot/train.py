@@ -23,7 +23,7 @@ def model_inputs() -> Iterable[Path]:
     yield PROJECT_ROOT / "config.yml"
     yield PROJECT_ROOT / "domain.yml"
     yield PROJECT_ROOT / "knowledge" / "taxonomy.yml"
-    for folder, patterns in (("data", ("*.yml",)), ("bot/nlu", ("*.py", "*.yml"))):
+    for folder, patterns in (("data", ("*.yml",)), ("bot/nlu", ("*.py", "*.yml", "*.tsv"))):
         for pattern in patterns:
             yield from sorted((PROJECT_ROOT / folder).rglob(pattern))
 

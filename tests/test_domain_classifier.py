@@ -85,6 +85,17 @@ def test_the_most_similar_training_concerns_move_the_scores_and_are_kept_with_th
     assert blended["elderly"] > alone["elderly"] and blended["poverty"] < alone["poverty"]
 
 
+def test_english_is_read_with_what_the_japanese_examples_taught(tmp_path):
+    (tmp_path / "off").mkdir()
+    (tmp_path / "on").mkdir()
+    # No English example at all: only the glossary's dementia → 認知症 links the words to elderly.
+    text = "My father has dementia"
+    without = _train(tmp_path / "off", TINY * 2, {"glossary": False})(text).get("domain_scores")
+    glossed = _train(tmp_path / "on", TINY * 2, {"glossary": True})(text)
+    assert glossed.get("domains") == ["elderly"]
+    assert glossed.get("domain_scores")["elderly"] > without["elderly"] + 0.2
+
+
 def test_empty_message_gets_no_domain(tmp_path):
     classify = _train(tmp_path, TINY)
     assert classify("").get("domains") == []

@@ -26,7 +26,8 @@ from sklearn.feature_extraction.text import TfidfVectorizer
 from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
-from bot.nlu.message_features import message_features, message_vector, variant_messages
+from bot.nlu.message_features import (
+    glossed_features, glossed_vector, message_features, message_vector, variant_messages)
 from bot.nlu.similar_examples import SimilarExamples
 from bot.nlu.tfidf import tfidf_row
 from bot.nlu.concern_labels import labelled_domains
@@ -81,6 +82,9 @@ class DomainClassifier(GraphComponent):
             "neighbours": 15,
             # Train on a hiragana or rōmaji rewriting of every concern as well.
             "writing_variants": True,
+            # Read a message in another language with its glossary's Japanese words as well
+            # (bot/nlu/glossary.py).
+            "glossary": True,
             # Intents whose messages get no welfare domain (a question about 粗大ゴミ is not one).
             "no_domain_intents": ["out_of_scope"],
             # A concern-looking message this likely to be about no welfare matter at all is
@@ -156,7 +160,7 @@ class DomainClassifier(GraphComponent):
             min_df=self._config["min_df"],
         )
         matrix = self._with_vector(
-            vectorizer.fit_transform([message_features(m) for m in examples]), examples
+            vectorizer.fit_transform([self._features(m) for m in examples]), examples
         )
         is_concern = np.array([m.get(INTENT) == "describe_concern" for m in examples])
         width = len(vectorizer.vocabulary_)
@@ -240,7 +244,7 @@ class DomainClassifier(GraphComponent):
         weight = self._config["word_vector_weight"]
         if not weight:
             return sparse_rows
-        dense = np.vstack([message_vector(m) for m in messages]) * weight
+        dense = np.vstack([self._vector(m) for m in messages]) * weight
         return sp.hstack([sparse_rows, sp.csr_matrix(dense)]).tocsr()
 
     def _persist(self) -> None:
@@ -293,12 +297,12 @@ class DomainClassifier(GraphComponent):
         """Probability per domain code, independent of each other (and of `out_of_scope`)."""
         if self._weights is None or not (message.get(TEXT) or "").strip():
             return {code: 0.0 for code in self._domain_codes + [OUT_OF_SCOPE]}
-        columns, values = self._tfidf(message_features(message, keep=True))
+        columns, values = self._tfidf(self._features(message, keep=True))
         # Only the message's own columns of the weight matrix: a few dozen of ~200,000
         # (the profile showed a sparse-by-dense product over all of them as the NLU hot spot).
         logits = self._weights[:, columns] @ values + self._biases
         weight = self._config["word_vector_weight"]
-        vector = message_vector(message, keep=True) * weight if weight else None
+        vector = self._vector(message, keep=True) * weight if weight else None
         if vector is not None:
             logits = logits + self._weights[:, len(self._idf):] @ vector
         probabilities = 1.0 / (1.0 + np.exp(-logits))
@@ -307,6 +311,12 @@ class DomainClassifier(GraphComponent):
             probabilities[:domains] = self._blend(
                 probabilities[:domains], self._similar.label_shares_of_one(columns, values, vector))
         return {code: round(float(p), 4) for code, p in zip(self._domain_codes + [OUT_OF_SCOPE], probabilities)}
+
+    def _features(self, message: Message, keep: bool = False) -> List[str]:
+        return glossed_features(message, keep) if self._config["glossary"] else message_features(message, keep)
+
+    def _vector(self, message: Message, keep: bool = False) -> np.ndarray:
+        return glossed_vector(message, keep) if self._config["glossary"] else message_vector(message, keep)
 
     def _tfidf(self, features: List[str]) -> tuple:
         return tfidf_row(features, self._vocabulary, self._idf)

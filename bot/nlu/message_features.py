@@ -1,6 +1,7 @@
 """What the learned components read from one tokenized message, and its training variants."""
 from __future__ import annotations
 
+import functools
 from typing import List
 
 import numpy as np
@@ -9,7 +10,9 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from bot.nlu.concern_features import concern_features
+from bot.nlu.glossary import glossary_for
 from bot.nlu.japanese_tokenizer import japanese_tokens
+from bot.nlu.language import JAPANESE, detect_language
 from bot.nlu.word_vectors import mean_vector
 from bot.nlu.writing_variants import writing_variant
 
@@ -19,6 +22,8 @@ from bot.nlu.writing_variants import writing_variant
 # fingerprint Rasa computes).
 _FEATURES = "concern_features"
 _VECTOR = "concern_vector"
+_GLOSSED_FEATURES = "glossed_concern_features"
+_GLOSSED_VECTOR = "glossed_concern_vector"
 
 
 def message_features(message: Message, keep: bool = False) -> List[str]:
@@ -43,6 +48,50 @@ def message_vector(message: Message, keep: bool = False) -> np.ndarray:
         if keep:
             message.set(_VECTOR, cached)
     return cached
+
+
+def glossed_features(message: Message, keep: bool = False) -> List[str]:
+    """The message's features plus those of its glossary's Japanese words (bot/nlu/glossary.py),
+    in the same names as a Japanese message's: `w:認知症` means the same in both."""
+    cached = message.get(_GLOSSED_FEATURES)
+    if cached is None:
+        gloss = _gloss_tokens(message.get(TEXT) or "")
+        cached = message_features(message, keep)
+        if gloss:
+            cached = cached + concern_features(
+                "、".join(t.text for t in gloss), [t.lemma for t in gloss], [t.get("pos", "") for t in gloss])
+        if keep:
+            message.set(_GLOSSED_FEATURES, cached)
+    return cached
+
+
+def glossed_vector(message: Message, keep: bool = False) -> np.ndarray:
+    """Mean word vector over the message's words and its glossary's Japanese words."""
+    cached = message.get(_GLOSSED_VECTOR)
+    if cached is None:
+        gloss = _gloss_tokens(message.get(TEXT) or "")
+        if gloss:
+            tokens = list(message.get(TOKENS_NAMES[TEXT]) or []) + gloss
+            cached = mean_vector((t.lemma, t.get("norm", ""), t.text, t.get("pos", "")) for t in tokens)
+        else:
+            cached = message_vector(message, keep)
+        if keep:
+            message.set(_GLOSSED_VECTOR, cached)
+    return cached
+
+
+def _gloss_tokens(text: str) -> list:
+    language = detect_language(text)
+    if language == JAPANESE:
+        return []
+    words = glossary_for(language).japanese_words(text)
+    # One token list per word: a gloss is a list of words, not a sentence to re-segment.
+    return [token for word in words for token in _word_tokens(word)]
+
+
+@functools.lru_cache(maxsize=20_000)
+def _word_tokens(word: str) -> tuple:
+    return tuple(japanese_tokens(word))
 
 
 def variant_messages(messages: List[Message]) -> List[tuple]:
