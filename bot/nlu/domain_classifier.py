@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import json
 import logging
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Dict, List, Optional, Text
 
 import numpy as np
@@ -82,6 +83,8 @@ class DomainClassifier(GraphComponent):
             "neighbours": 15,
             # Train on a hiragana or rōmaji rewriting of every concern as well.
             "writing_variants": True,
+            # Regressions fitted at once when training (one per core of the machine CI has).
+            "training_threads": 2,
             # Read a message in another language with its glossary's Japanese words as well
             # (bot/nlu/glossary.py).
             "glossary": True,
@@ -179,17 +182,23 @@ class DomainClassifier(GraphComponent):
     def _fit(self, matrix: sp.csr_matrix, labels: np.ndarray) -> tuple:
         weights = np.zeros((labels.shape[1], matrix.shape[1]), dtype=np.float32)
         biases = np.full(labels.shape[1], -10.0, dtype=np.float32)
-        for index, code in enumerate(self._domain_codes + [OUT_OF_SCOPE]):
+
+        def fit_one(index: int) -> None:
             positives = labels[:, index]
             if positives.all() or not positives.any():
+                code = (self._domain_codes + [OUT_OF_SCOPE])[index]
                 logger.warning("Domain '%s' has no contrasting examples; it stays off.", code)
-                continue
-            model = LogisticRegression(
-                C=self._config["C"], class_weight="balanced", max_iter=3000, solver="liblinear"
-            )
+                return
+            model = LogisticRegression(C=self._config["C"], class_weight="balanced", max_iter=3000,
+                                       solver="liblinear", random_state=0)
             model.fit(matrix, positives)
             weights[index] = model.coef_[0]
             biases[index] = model.intercept_[0]
+
+        # liblinear leaves the GIL while it fits, so the domains' regressions share the cores:
+        # most of this component's training time, the longest of `rasa train` in CI.
+        with ThreadPoolExecutor(max_workers=self._config["training_threads"]) as pool:
+            list(pool.map(fit_one, range(labels.shape[1])))
         return weights, biases
 
     def _fit_similar(self, matrix: sp.csr_matrix, labels: np.ndarray, rows: np.ndarray,
