@@ -34,7 +34,7 @@ from bot.nlu.domain_classifier import DomainClassifier
 from bot.nlu.japanese_tokenizer import japanese_tokens
 from bot.paths import PROJECT_ROOT
 
-READ_SETS = "2026-11b,2026-11c,2026-11d,2026-11f,2026-11g,2026-11h"
+READ_SETS = "2026-11b,2026-11c,2026-11d,2026-11f,2026-11g,2026-11h,2026-11i,2026-11j,2026-11k,2026-11l"
 Counts = Dict[str, List[int]]
 
 
