@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-from typing import List
+from typing import Any, Callable, List, Sequence
 
 import numpy as np
 from rasa.nlu.constants import TOKENS_NAMES
@@ -27,57 +27,51 @@ _GLOSSED_VECTOR = "glossed_concern_vector"
 
 
 def message_features(message: Message, keep: bool = False) -> List[str]:
-    cached = message.get(_FEATURES)
-    if cached is None:
-        tokens = message.get(TOKENS_NAMES[TEXT]) or []
-        cached = concern_features(
-            message.get(TEXT) or "",
-            [t.lemma for t in tokens],
-            [t.get("pos", "") for t in tokens],
-        )
-        if keep:
-            message.set(_FEATURES, cached)
-    return cached
+    return _cached(message, _FEATURES, keep, lambda: _features_of(
+        message.get(TEXT) or "", message.get(TOKENS_NAMES[TEXT]) or []))
 
 
 def message_vector(message: Message, keep: bool = False) -> np.ndarray:
-    cached = message.get(_VECTOR)
-    if cached is None:
-        tokens = message.get(TOKENS_NAMES[TEXT]) or []
-        cached = mean_vector((t.lemma, t.get("norm", ""), t.text, t.get("pos", "")) for t in tokens)
-        if keep:
-            message.set(_VECTOR, cached)
-    return cached
+    return _cached(message, _VECTOR, keep, lambda: _vector_of(message.get(TOKENS_NAMES[TEXT]) or []))
 
 
 def glossed_features(message: Message, keep: bool = False) -> List[str]:
     """The message's features plus those of its glossary's Japanese words (bot/nlu/glossary.py),
     in the same names as a Japanese message's: `w:認知症` means the same in both."""
-    cached = message.get(_GLOSSED_FEATURES)
-    if cached is None:
+    def compute() -> List[str]:
         gloss = _gloss_tokens(message.get(TEXT) or "")
-        cached = message_features(message, keep)
-        if gloss:
-            cached = cached + concern_features(
-                "、".join(t.text for t in gloss), [t.lemma for t in gloss], [t.get("pos", "") for t in gloss])
-        if keep:
-            message.set(_GLOSSED_FEATURES, cached)
-    return cached
+        own = message_features(message, keep)
+        return own + _features_of("、".join(t.text for t in gloss), gloss) if gloss else own
+
+    return _cached(message, _GLOSSED_FEATURES, keep, compute)
 
 
 def glossed_vector(message: Message, keep: bool = False) -> np.ndarray:
     """Mean word vector over the message's words and its glossary's Japanese words."""
-    cached = message.get(_GLOSSED_VECTOR)
-    if cached is None:
+    def compute() -> np.ndarray:
         gloss = _gloss_tokens(message.get(TEXT) or "")
-        if gloss:
-            tokens = list(message.get(TOKENS_NAMES[TEXT]) or []) + gloss
-            cached = mean_vector((t.lemma, t.get("norm", ""), t.text, t.get("pos", "")) for t in tokens)
-        else:
-            cached = message_vector(message, keep)
+        if not gloss:
+            return message_vector(message, keep)
+        return _vector_of(list(message.get(TOKENS_NAMES[TEXT]) or []) + gloss)
+
+    return _cached(message, _GLOSSED_VECTOR, keep, compute)
+
+
+def _cached(message: Message, key: str, keep: bool, compute: Callable[[], Any]) -> Any:
+    value = message.get(key)
+    if value is None:
+        value = compute()
         if keep:
-            message.set(_GLOSSED_VECTOR, cached)
-    return cached
+            message.set(key, value)
+    return value
+
+
+def _features_of(text: str, tokens: Sequence) -> List[str]:
+    return concern_features(text, [t.lemma for t in tokens], [t.get("pos", "") for t in tokens])
+
+
+def _vector_of(tokens: Sequence) -> np.ndarray:
+    return mean_vector((t.lemma, t.get("norm", ""), t.text, t.get("pos", "")) for t in tokens)
 
 
 def _gloss_tokens(text: str) -> list:
