@@ -140,8 +140,13 @@ def test_a_municipal_question_outside_welfare_gets_the_office_not_a_window(live_
     assert not any(m.get("custom", {}).get("type") == "referral" for m in messages)
 
 
+# A passive wish not to live, with no plan: the trained crisis detector scores it inside its
+# uncertain band (0.30 between 0.20 and 0.43 with the model of 2026-11-30), so the bot asks.
+UNSURE_DANGER = "生きている意味がわからない"
+
+
 def test_the_safety_question_then_a_clear_no_continues_to_the_referral(live_bot):
-    first = live_bot.say("safety-no", "生きている意味がわからなくなってきました", {"municipality": "eniwa"})
+    first = live_bot.say("safety-no", UNSURE_DANGER, {"municipality": "eniwa"})
     [question] = [m for m in first if m.get("buttons")]
     assert "死にたい" in question["text"]
     assert [b["title"] for b in question["buttons"]] == ["はい", "いいえ", "わからない"]
@@ -151,7 +156,7 @@ def test_the_safety_question_then_a_clear_no_continues_to_the_referral(live_bot)
 
 
 def test_the_safety_question_answered_yes_gives_the_lines_first(live_bot):
-    live_bot.say("safety-yes", "生きている意味がわからなくなってきました", {"municipality": "eniwa"})
+    live_bot.say("safety-yes", UNSURE_DANGER, {"municipality": "eniwa"})
     second = live_bot.say("safety-yes", "はい", {"municipality": "eniwa"})
     referral = payload(second)
     assert referral["crisis"] is True and referral["windows"][0]["kind"] == "crisis_line"
@@ -159,9 +164,10 @@ def test_the_safety_question_answered_yes_gives_the_lines_first(live_bot):
 
 
 def test_the_safety_question_is_not_asked_twice_for_the_same_danger(live_bot):
-    live_bot.say("safety-once", "生きている意味がわからなくなってきました", {"municipality": "eniwa"})
+    first = live_bot.say("safety-once", UNSURE_DANGER, {"municipality": "eniwa"})
+    assert any(m.get("buttons") and "死にたい" in (m.get("text") or "") for m in first)
     live_bot.say("safety-once", "/deny", {"municipality": "eniwa"})
-    again = live_bot.say("safety-once", "生きている意味がわからなくなってきました", {"municipality": "eniwa"})
+    again = live_bot.say("safety-once", UNSURE_DANGER, {"municipality": "eniwa"})
     assert not any(m.get("buttons") and "死にたい" in (m.get("text") or "") for m in again)
 
 
