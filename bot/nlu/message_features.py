@@ -24,6 +24,7 @@ _FEATURES = "concern_features"
 _VECTOR = "concern_vector"
 _GLOSSED_FEATURES = "glossed_concern_features"
 _GLOSSED_VECTOR = "glossed_concern_vector"
+_GLOSS_TOKENS = "gloss_tokens"
 
 
 def message_features(message: Message, keep: bool = False) -> List[str]:
@@ -39,7 +40,7 @@ def glossed_features(message: Message, keep: bool = False) -> List[str]:
     """The message's features plus those of its glossary's Japanese words (bot/nlu/glossary.py),
     in the same names as a Japanese message's: `w:認知症` means the same in both."""
     def compute() -> List[str]:
-        gloss = _gloss_tokens(message.get(TEXT) or "")
+        gloss = _gloss_tokens(message, keep)
         own = message_features(message, keep)
         return own + _features_of("、".join(t.text for t in gloss), gloss) if gloss else own
 
@@ -49,10 +50,10 @@ def glossed_features(message: Message, keep: bool = False) -> List[str]:
 def glossed_vector(message: Message, keep: bool = False) -> np.ndarray:
     """Mean word vector over the message's words and its glossary's Japanese words."""
     def compute() -> np.ndarray:
-        gloss = _gloss_tokens(message.get(TEXT) or "")
+        gloss = _gloss_tokens(message, keep)
         if not gloss:
             return message_vector(message, keep)
-        return _vector_of(list(message.get(TOKENS_NAMES[TEXT]) or []) + gloss)
+        return _vector_of([*(message.get(TOKENS_NAMES[TEXT]) or []), *gloss])
 
     return _cached(message, _GLOSSED_VECTOR, keep, compute)
 
@@ -74,13 +75,19 @@ def _vector_of(tokens: Sequence) -> np.ndarray:
     return mean_vector((t.lemma, t.get("norm", ""), t.text, t.get("pos", "")) for t in tokens)
 
 
-def _gloss_tokens(text: str) -> list:
-    language = detect_language(text)
-    if language == JAPANESE:
-        return []
-    words = glossary_for(language).japanese_words(text)
-    # One token list per word: a gloss is a list of words, not a sentence to re-segment.
-    return [token for word in words for token in _word_tokens(word)]
+def _gloss_tokens(message: Message, keep: bool) -> tuple:
+    """The tokens of the glossary's Japanese words for the message (none for Japanese), looked up
+    once per parsed message: both the features and the vector read them."""
+    def compute() -> tuple:
+        text = message.get(TEXT) or ""
+        language = detect_language(text)
+        if language == JAPANESE:
+            return ()
+        words = glossary_for(language).japanese_words(text)
+        # One token list per word: a gloss is a list of words, not a sentence to re-segment.
+        return tuple(token for word in words for token in _word_tokens(word))
+
+    return _cached(message, _GLOSS_TOKENS, keep, compute)
 
 
 @functools.lru_cache(maxsize=20_000)
