@@ -47,7 +47,7 @@ def _train(tmp_path, examples, config=None):
 
 
 def test_predicts_a_combination_no_example_had(tmp_path):
-    classify = _train(tmp_path, TINY, {"threshold": 0.3})
+    classify = _train(tmp_path, TINY, {"threshold": 0.3, "domain_choice": False})
     message = classify("認知症の母がいて、借金も返せない")
     assert {"elderly", "poverty"} <= set(message.get("domains"))
 
@@ -55,10 +55,30 @@ def test_predicts_a_combination_no_example_had(tmp_path):
 def test_the_configured_threshold_reaches_prediction(tmp_path):
     (tmp_path / "a").mkdir()
     (tmp_path / "b").mkdir()
-    scores = _train(tmp_path / "a", TINY, {"threshold": 0.3})("認知症の母がいて、借金も返せない").get("domain_scores")
+    fixed_rule = {"domain_choice": False}
+    scores = _train(tmp_path / "a", TINY, {"threshold": 0.3, **fixed_rule})("認知症の母がいて、借金も返せない").get("domain_scores")
     between = [code for code, score in scores.items() if 0.3 <= score < 0.99]
-    strict = _train(tmp_path / "b", TINY, {"threshold": 0.99})("認知症の母がいて、借金も返せない")
+    strict = _train(tmp_path / "b", TINY, {"threshold": 0.99, **fixed_rule})("認知症の母がいて、借金も返せない")
     assert between and not set(between) & set(strict.get("domains"))
+
+
+COMPOUND = [
+    ("認知症の母がいて、借金も返せない", ["elderly", "poverty"]),
+    ("祖母の介護保険の申請をしたいがお金が足りない", ["elderly", "poverty"]),
+    ("父が物忘れがひどく、生活費も足りない", ["elderly", "poverty"]),
+    ("母が認知症で、給料が減って食べ物も買えない", ["elderly", "poverty"]),
+]
+
+
+def test_the_learned_choice_names_both_needs_of_a_compound_concern_after_a_save_and_load(tmp_path):
+    (tmp_path / "single").mkdir()
+    (tmp_path / "compound").mkdir()
+    text = "祖母が認知症で、借金が返せない"
+    # Taught only single needs, it names one; taught that they come together, it names both.
+    single = _train(tmp_path / "single", TINY * 3)(text).get("domains")
+    both = _train(tmp_path / "compound", TINY * 3 + COMPOUND * 3)(text).get("domains")
+    assert len(single) == 1
+    assert set(both) == {"elderly", "poverty"}
 
 
 def test_an_automatic_threshold_is_chosen_from_the_training_data_and_kept(tmp_path):

@@ -83,6 +83,8 @@ class CrisisDetector(GraphComponent):
             # first instead of shown at once (sets the model's `rule_doubt` threshold).
             "rule_doubt_rate": 0.02,
             "writing_variants": True,
+            # Regressions fitted at once when training (one per core of the machine CI has).
+            "training_threads": 2,
             "no_question_intents": list(PLAIN_DIALOGUE_ACTS),
             "no_question_confidence": PLAIN_ACT_CONFIDENCE,
         }
@@ -138,6 +140,7 @@ class CrisisDetector(GraphComponent):
             category_floor=self._config["category_floor"],
             word_vector_weight=self._config["word_vector_weight"],
             rule_doubt_rate=self._config["rule_doubt_rate"],
+            training_threads=self._config["training_threads"],
         )
         rule_hits = np.array([f.is_crisis for f in findings], dtype=bool)
         self._model = CrisisModel.fit(features, vectors, danger, categories, settings, np.array(groups), rule_hits)

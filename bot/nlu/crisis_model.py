@@ -21,6 +21,7 @@ than shown. Everything is stored as arrays and JSON, never pickled.
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Dict, List, Optional, Sequence, Tuple
@@ -52,6 +53,8 @@ class CrisisModelSettings:
     category_floor: float = 0.25
     word_vector_weight: float = 1.0
     rule_doubt_rate: float = 0.02
+    # Regressions fitted at once (liblinear leaves the GIL): one per core of the machine CI has.
+    training_threads: int = 2
 
 
 class CrisisModel:
@@ -97,7 +100,11 @@ class CrisisModel:
         sparse = vectorizer.fit_transform(features)
         matrix = cls._stack(sparse, vectors, settings.word_vector_weight)
         danger = np.asarray(danger, dtype=bool)
-        out_of_fold = cls._out_of_fold(matrix, danger, settings, groups)
+        with ThreadPoolExecutor(max_workers=settings.training_threads) as pool:
+            # The final danger model fits while the folds do: `rasa train`'s second-longest step.
+            final = pool.submit(lambda: _danger_regression(settings).fit(matrix, danger))
+            out_of_fold = cls._out_of_fold(matrix, danger, settings, groups, pool)
+            model = final.result()
         calm = np.sort(out_of_fold[~danger])[::-1]
         high = _score_at_rate(calm, settings.target_alarm_rate)
         low = min(high, _score_at_rate(calm, settings.target_alarm_rate + settings.target_question_rate))
@@ -105,7 +112,6 @@ class CrisisModel:
         if rule_hits is not None and (danger & rule_hits).any():
             caught = np.sort(out_of_fold[danger & rule_hits])
             rule_doubt = float(caught[int(np.floor(settings.rule_doubt_rate * len(caught)))])
-        model = _danger_regression(settings).fit(matrix, danger)
 
         category_weights = np.zeros((len(CATEGORIES), matrix.shape[1]), dtype=np.float32)
         category_biases = np.full(len(CATEGORIES), -10.0, dtype=np.float32)
@@ -114,7 +120,7 @@ class CrisisModel:
             positives = np.array([c == code for c in categories])[labelled]
             if positives.any() and not positives.all():
                 regression = LogisticRegression(C=settings.C, class_weight="balanced", max_iter=2000,
-                                                solver="liblinear")
+                                                solver="liblinear", random_state=0)
                 regression.fit(matrix[labelled], positives)
                 category_weights[index] = regression.coef_[0]
                 category_biases[index] = regression.intercept_[0]
@@ -139,18 +145,22 @@ class CrisisModel:
 
     @staticmethod
     def _out_of_fold(matrix, danger: np.ndarray, settings: CrisisModelSettings,
-                     groups: Optional[np.ndarray]) -> np.ndarray:
+                     groups: Optional[np.ndarray], pool: ThreadPoolExecutor) -> np.ndarray:
         """The danger score of every training row from a model that never saw its group."""
         out_of_fold = np.zeros(len(danger))
         group_ids = groups if groups is not None else np.arange(len(danger))
         unique = np.unique(group_ids)
         group_danger = np.array([danger[group_ids == g].any() for g in unique])
         folds = StratifiedKFold(n_splits=settings.folds, shuffle=True, random_state=17)
-        for train_groups, test_groups in folds.split(unique, group_danger):
+
+        def fold(split: tuple) -> None:
+            train_groups, test_groups = split
             train_rows = np.isin(group_ids, unique[train_groups])
             test_rows = ~train_rows & np.isin(group_ids, unique[test_groups])
             regression = _danger_regression(settings).fit(matrix[train_rows], danger[train_rows])
             out_of_fold[test_rows] = regression.predict_proba(matrix[test_rows])[:, 1]
+
+        list(pool.map(fold, folds.split(unique, group_danger)))
         return out_of_fold
 
     # ---- inference ------------------------------------------------------------------
@@ -202,7 +212,10 @@ class CrisisModel:
 
 
 def _danger_regression(settings: CrisisModelSettings) -> LogisticRegression:
-    return LogisticRegression(C=settings.C, class_weight="balanced", max_iter=3000, solver="liblinear")
+    # A fixed random_state: liblinear shuffles with it, and threads would otherwise draw from
+    # numpy's shared generator in whatever order they run.
+    return LogisticRegression(C=settings.C, class_weight="balanced", max_iter=3000, solver="liblinear",
+                              random_state=0)
 
 
 def _score_at_rate(descending_scores: np.ndarray, rate: float) -> float:
