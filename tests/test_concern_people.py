@@ -102,6 +102,11 @@ CASES = [
     pytest.param("わたしは85さいで ひとりぐらしです。めが わるくて こまっています", {"self": "older"}, None,
                  id="hiragana-self-85"),
     pytest.param("ははが にんちしょうで こまってます", {"mother": "unknown"}, None, id="hiragana-haha"),
+    # The age in kana too, as an older writer types it: はちじゅっさい is 80歳.
+    pytest.param("ははは はちじゅっさい です。ものわすれが ひどい", {"mother": "older"}, None, id="hiragana-age-80"),
+    pytest.param("ちちは ななじゅうきゅう さいです", {"father": "older"}, None, id="hiragana-age-79-spaced"),
+    pytest.param("じゅうよんさいの むすこが がっこうに いきません", {"son": "child"}, None, id="hiragana-age-14"),
+    pytest.param("ハチジュッサイノ ハハガ ヒトリデ クラシテイマス", {"mother": "older"}, None, id="katakana-age-80"),
     pytest.param("しゅじんが たおれて かいごが たいへんです", {"spouse": "unknown", "self": "unknown"}, None,
                  id="hiragana-shujin"),
     pytest.param("haha ga ninchishou de komatte imasu", {"mother": "unknown"}, None, id="romaji-haha"),

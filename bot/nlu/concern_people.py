@@ -382,6 +382,14 @@ def _kanji_number(text: str) -> Optional[int]:
     return total + current
 
 
+def _numeral(tok: _Tok) -> str:
+    """A number word as digits or kanji: はち or ハチ are read by their lemma 八, so an age
+    typed in kana (はちじゅっさい, ななじゅうきゅう さい) counts like 80歳 or 七十九歳."""
+    if tok.flemma and all(c in _KANJI_NUMERALS or c in "十百" for c in tok.flemma):
+        return tok.flemma
+    return tok.fold
+
+
 _KATAKANA_TO_HIRAGANA = {code: code - 0x60 for code in range(ord("ァ"), ord("ヶ") + 1)}
 
 
@@ -758,7 +766,7 @@ class _Japanese:
         j = i
         digits = ""
         while j < n and toks[j].detail == "数詞" and (j == i or not self.gap[j]):
-            digits += toks[j].fold
+            digits += _numeral(toks[j])
             j += 1
         value = _kanji_number(digits)
         if value is None or j >= n or self.gap[j].strip():
