@@ -26,7 +26,8 @@ from bot.nlu.concern_features import lexicon_features
 from bot.nlu.language import JAPANESE
 
 CHOICE_FILE = "domain_choice.json"
-# A domain must score at least this much to be a candidate at all.
+# Domains scoring at least this much are counted as the needs in play, one of the facts weighed
+# (the same floor under which the classifier never names a domain).
 _CANDIDATE_FLOOR = 0.3
 
 
