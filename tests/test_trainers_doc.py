@@ -3,6 +3,7 @@ and the example it shows is valid training data (the retrain itself is the suite
 import re
 import shlex
 import subprocess
+from concurrent.futures import ThreadPoolExecutor
 
 import yaml
 
@@ -34,11 +35,15 @@ def test_every_python_and_rasa_command_in_the_guide_runs():
     # to this test): a warning fails it as it fails a trainer.
     assert any(shlex.split(c)[1:4] == ["data", "validate", "--config"] and "--fail-on-warnings" in c
                for c in python_commands)
-    for command in python_commands:
+
+    def run(command):
         words = shlex.split(command)
-        if "validate" in words:  # cheap enough to run for real
-            result = subprocess.run(words, cwd=PROJECT_ROOT, capture_output=True, text=True)
-        else:
-            program = words[:3] if words[1] == "-m" else words[:2]
-            result = subprocess.run(program + ["--help"], cwd=PROJECT_ROOT, capture_output=True, text=True)
-        assert result.returncode == 0, (command, result.stderr[-500:])
+        if "validate" not in words:  # the validation is cheap enough to run for real
+            words = (words[:3] if words[1] == "-m" else words[:2]) + ["--help"]
+        return command, subprocess.run(words, cwd=PROJECT_ROOT, capture_output=True, text=True)
+
+    # Three at a time: each is a Python start-up with Rasa's imports, most of this test's time,
+    # and three of them fit in the memory of a small CI machine.
+    with ThreadPoolExecutor(max_workers=3) as pool:
+        for command, result in pool.map(run, python_commands):
+            assert result.returncode == 0, (command, result.stderr[-500:])
