@@ -16,16 +16,16 @@ import json
 import math
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any, Dict, List, Optional, Sequence
+from typing import Any, Dict, FrozenSet, Iterable, List, Optional, Sequence
 
 import numpy as np
 import scipy.sparse as sp
 from sklearn.linear_model import LogisticRegression
 
-from bot.nlu.concern_features import lexicon_features
 from bot.nlu.language import JAPANESE
 
 CHOICE_FILE = "domain_choice.json"
+_LEXICON = "lex:"
 # Domains scoring at least this much are counted as the needs in play, one of the facts weighed
 # (the same floor under which the classifier never names a domain).
 _CANDIDATE_FLOOR = 0.3
@@ -40,12 +40,21 @@ class ConcernContext:
     about_older: bool
     about_child: bool
     about_someone_else: bool
+    # Domains with a curated term written in the message (bot/nlu/domain_lexicon.yml).
+    written: FrozenSet[str] = frozenset()
 
     @classmethod
-    def of(cls, text: str, language: str, about: Sequence[Dict[str, Any]]) -> "ConcernContext":
+    def of(cls, text: str, language: str, about: Sequence[Dict[str, Any]],
+           written: Iterable[str] = ()) -> "ConcernContext":
         groups = {person.get("age_group") for person in about}
         relations = {person.get("relation") for person in about}
-        return cls(text, language, "older" in groups, "child" in groups, bool(relations - {"self"}))
+        return cls(text, language, "older" in groups, "child" in groups, bool(relations - {"self"}),
+                   frozenset(written))
+
+
+def written_domains(features: Iterable[str]) -> FrozenSet[str]:
+    """The domains named by a message's `lex:DOMAIN` features (bot/nlu/concern_features.py)."""
+    return frozenset(feature[len(_LEXICON):] for feature in features if feature.startswith(_LEXICON))
 
 
 def candidate_features(scores: np.ndarray, codes: Sequence[str], context: ConcernContext) -> np.ndarray:
@@ -59,7 +68,6 @@ def candidate_features(scores: np.ndarray, codes: Sequence[str], context: Concer
     share = scores / max(top, 1e-6)
     length = math.log1p(len(context.text)) / 6
     sentences = math.log1p(sum(context.text.count(mark) for mark in ("。", "！", "？", "\n", ". ")))
-    written = set(feature[len("lex:"):] for feature in lexicon_features(context.text))
     foreign = float(context.language != JAPANESE)
     candidates = float((scores >= _CANDIDATE_FLOOR).sum()) / 3
     people = (float(context.about_older), float(context.about_child), float(context.about_someone_else))
@@ -71,7 +79,7 @@ def candidate_features(scores: np.ndarray, codes: Sequence[str], context: Concer
         after_first = np.zeros(domains * domains, dtype=np.float32)
         if rank[d] != 0:
             after_first[order[0] * domains + d] = 1.0
-        term = float(codes[d] in written)
+        term = float(codes[d] in context.written)
         rows[d] = np.concatenate([
             [scores[d], share[d], rank[d] == 0, rank[d] == 1, rank[d] == 2, top, second, term, length,
              foreign, candidates, scores[d] * length, share[d] * length, term * scores[d], sentences],

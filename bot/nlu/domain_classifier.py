@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import logging
 from concurrent.futures import ThreadPoolExecutor
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, Iterable, List, Optional, Text
 
 import numpy as np
 import scipy.sparse as sp
@@ -29,7 +29,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from bot.nlu.concern_people import ABOUT, extract_people
-from bot.nlu.domain_choice import ConcernContext, DomainChoice
+from bot.nlu.concern_features import lexicon_features
+from bot.nlu.domain_choice import ConcernContext, DomainChoice, written_domains
 from bot.nlu.message_features import (
     glossed_features, glossed_vector, message_features, message_vector, variant_messages)
 from bot.nlu.similar_examples import SimilarExamples
@@ -281,12 +282,14 @@ class DomainClassifier(GraphComponent):
                                 cut=self._config["choice_cut"], C=self._config["choice_C"])
 
     @staticmethod
-    def _context(message: Message, language: str) -> ConcernContext:
+    def _context(message: Message, language: str, written: Optional[Iterable[str]] = None) -> ConcernContext:
         text = message.get(TEXT) or ""
         about = message.get(ABOUT)
         if about is None:  # training data, or a pipeline without ConcernPeopleExtractor
             about = extract_people(text, message.get(TOKENS_NAMES[TEXT]))[0]
-        return ConcernContext.of(text, language, about)
+        if written is None:  # training data: its features are not kept, so search the text once
+            written = written_domains(lexicon_features(text))
+        return ConcernContext.of(text, language, about, written)
 
     def _with_vector(self, sparse_rows: sp.csr_matrix, messages: List[Message]) -> sp.csr_matrix:
         weight = self._config["word_vector_weight"]
@@ -377,10 +380,11 @@ class DomainClassifier(GraphComponent):
             scores = self.scores(message)
             outside = scores.pop(OUT_OF_SCOPE, 0.0)
             top = max(scores.values(), default=0.0)
-            threshold, share = self._thresholds_for(message.get(TEXT) or "")
+            language = detect_language(message.get(TEXT) or "")
+            threshold, share = self._thresholds_for(language)
             self._settle_intent(message, outside, top, threshold)
             if self._choice is not None and top > 0:
-                chosen = self._chosen_by_choice(message, scores)
+                chosen = self._chosen_by_choice(message, scores, language)
             else:
                 chosen = sorted(
                     (code for code, score in scores.items() if score >= threshold and score >= share * top),
@@ -398,12 +402,14 @@ class DomainClassifier(GraphComponent):
             message.set(DOMAINS, chosen, add_to_output=True)
         return messages
 
-    def _chosen_by_choice(self, message: Message, scores: Dict[str, float]) -> List[str]:
-        text = message.get(TEXT) or ""
+    def _chosen_by_choice(self, message: Message, scores: Dict[str, float], language: str) -> List[str]:
         row = np.array([scores[code] for code in self._domain_codes], dtype=np.float32)
+        # The curated terms were found when the message's features were built (kept on it while
+        # it is parsed): read there, not searched for again.
+        written = written_domains(message_features(message, keep=True))
         # As under the fixed rule, a domain the regressions barely see is never named, however
         # the rest of the message reads (a question about 粗大ゴミ that says 母).
-        indices = self._choice.choose(row, self._context(message, detect_language(text)),
+        indices = self._choice.choose(row, self._context(message, language, written),
                                       floor=self._config["concern_floor"])
         return [self._domain_codes[i] for i in indices]
 
@@ -422,10 +428,10 @@ class DomainClassifier(GraphComponent):
         elif intent in SOCIAL_ACTS and top >= self._config["concern_over_social_act"]:
             message.set(INTENT, {"name": "describe_concern", "confidence": top}, add_to_output=True)
 
-    def _thresholds_for(self, text: str) -> List[float]:
+    def _thresholds_for(self, language: str) -> List[float]:
         if "*" in self._thresholds:
             return self._thresholds["*"]
-        return self._thresholds.get(detect_language(text)) or self._thresholds.get(JAPANESE) or [0.5, 0.0]
+        return self._thresholds.get(language) or self._thresholds.get(JAPANESE) or [0.5, 0.0]
 
     @classmethod
     def _is_concern(cls, message: Message) -> bool:
