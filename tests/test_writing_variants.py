@@ -1,0 +1,24 @@
+"""Training concerns rewritten as residents without kanji write them (bot/nlu/writing_variants.py)."""
+import pytest
+
+from bot.nlu.writing_variants import hiragana_form, romaji_form, writing_variant
+
+
+def test_hiragana_rewriting_reads_every_word_as_the_dictionary_does():
+    assert hiragana_form("母が認知症で心配です") == "ははがにんちしょうでしんぱいです"
+
+
+def test_romaji_spells_particles_as_they_sound():
+    assert romaji_form("母は家へ帰る") == "haha wa ie e kaeru"
+
+
+@pytest.mark.parametrize("text", ["My mother has dementia", "ははが しんぱいです", ""])
+def test_no_rewriting_without_kanji_to_take_away(text):
+    assert writing_variant(text) is None
+
+
+@pytest.mark.parametrize("text", ["母が認知症で心配です", "家賃が払えず退去を求められています", "息子が学校に行かない"])
+def test_a_concern_with_kanji_gets_one_kanji_free_rewriting(text):
+    rewritten = writing_variant(text)
+    assert rewritten in (hiragana_form(text), romaji_form(text))
+    assert not any(0x4E00 <= ord(c) <= 0x9FFF for c in rewritten)
