@@ -1,8 +1,8 @@
 """The newest frozen set of strangers' messages, through the trained pipeline residents hit.
 
 Set 2026-11t (bench/data/unseen_2026-11t) was written by people who saw neither rules nor data and
-measured with the final model of the session that built it (BENCHMARKS.md, set 2026-11t). Floors sit a little under those
-figures, ceilings at issue 8's targets: a change that loses people in danger, raises false alarms
+measured with the final model of the session that built it (BENCHMARKS.md, set 2026-11t). Floors
+sit a little under those figures, ceilings at issue 8's targets: a change that loses people in danger, raises false alarms
 or loses domains, in Japanese or English, fails here.
 """
 import pytest

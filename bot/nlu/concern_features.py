@@ -8,13 +8,14 @@ from __future__ import annotations
 
 import functools
 from pathlib import Path
-from typing import Dict, Iterable, List, Sequence, Tuple
+from typing import Dict, FrozenSet, Iterable, List, Sequence, Tuple
 
 import yaml
 
 from bot.nlu.normalize import fold_for_matching
 
 LEXICON_PATH = Path(__file__).with_name("domain_lexicon.yml")
+_LEXICON = "lex:"
 
 # Parts of speech that carry no concern on their own; they still count inside pairs.
 _FUNCTION_POS = {"助詞", "助動詞", "補助記号", "記号", "空白"}
@@ -42,7 +43,12 @@ def lexicon_features(text: str) -> List[str]:
     """One `lex:DOMAIN` feature per curated term found: words no training example used
     (ナマポ, 督促, 地域包括) still point at their domain."""
     folded = fold_for_matching(text)
-    return [f"lex:{domain}" for domain, terms in _lexicon().items() for term in terms if term and term in folded]
+    return [f"{_LEXICON}{domain}" for domain, terms in _lexicon().items() for term in terms if term and term in folded]
+
+
+def written_domains(features: Iterable[str]) -> FrozenSet[str]:
+    """The domains named by a message's `lex:DOMAIN` features."""
+    return frozenset(feature[len(_LEXICON):] for feature in features if feature.startswith(_LEXICON))
 
 
 def concern_features(text: str, lemmas: Sequence[str], pos: Sequence[str]) -> List[str]:

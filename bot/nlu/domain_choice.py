@@ -25,7 +25,6 @@ from sklearn.linear_model import LogisticRegression
 from bot.nlu.language import JAPANESE
 
 CHOICE_FILE = "domain_choice.json"
-_LEXICON = "lex:"
 # Domains scoring at least this much are counted as the needs in play, one of the facts weighed
 # (the same floor under which the classifier never names a domain).
 _CANDIDATE_FLOOR = 0.3
@@ -40,7 +39,8 @@ class ConcernContext:
     about_older: bool
     about_child: bool
     about_someone_else: bool
-    # Domains with a curated term written in the message (bot/nlu/domain_lexicon.yml).
+    # Domains with a curated term written in the message (bot/nlu/domain_lexicon.yml; found by
+    # bot.nlu.concern_features.written_domains).
     written: FrozenSet[str] = frozenset()
 
     @classmethod
@@ -50,11 +50,6 @@ class ConcernContext:
         relations = {person.get("relation") for person in about}
         return cls(text, language, "older" in groups, "child" in groups, bool(relations - {"self"}),
                    frozenset(written))
-
-
-def written_domains(features: Iterable[str]) -> FrozenSet[str]:
-    """The domains named by a message's `lex:DOMAIN` features (bot/nlu/concern_features.py)."""
-    return frozenset(feature[len(_LEXICON):] for feature in features if feature.startswith(_LEXICON))
 
 
 def candidate_features(scores: np.ndarray, codes: Sequence[str], context: ConcernContext) -> np.ndarray:

@@ -29,8 +29,8 @@ from sklearn.linear_model import LogisticRegression
 from sklearn.model_selection import GroupKFold
 
 from bot.nlu.concern_people import ABOUT, extract_people
-from bot.nlu.concern_features import lexicon_features
-from bot.nlu.domain_choice import ConcernContext, DomainChoice, written_domains
+from bot.nlu.concern_features import lexicon_features, written_domains
+from bot.nlu.domain_choice import ConcernContext, DomainChoice
 from bot.nlu.message_features import (
     glossed_features, glossed_vector, message_features, message_vector, variant_messages)
 from bot.nlu.similar_examples import SimilarExamples
