@@ -31,6 +31,14 @@ from bot.nlu.crisis_rules import detect_crisis
         ("祖父が息をしていない", "medical_emergency"),
         ("血が止まらない", "medical_emergency"),
         ("いしきが ない", "medical_emergency"),
+        # A ligature announced on a fixed point, with no word for death.
+        ("部屋は片付けました。クローゼットのパイプにベルトをかけるつもりです", "suicide_self_harm"),
+        ("鴨居にロープをかけようと思っている", "suicide_self_harm"),
+        # A stroke's signs: two together, or slurred speech heard just now.
+        ("父に電話したらろれつが回らなくて、右手が動かないと言っている", "medical_emergency"),
+        ("さっき電話したら母のろれつが回っていない", "medical_emergency"),
+        ("Her speech is slurred and one side of her mouth is drooping", "medical_emergency"),
+        ("My dad's face is drooping on one side", "medical_emergency"),
     ],
 )
 def test_danger_now_is_a_crisis(text, category):
@@ -56,6 +64,9 @@ def test_danger_now_is_a_crisis(text, category):
         "息子にはいつも助けられています",
         "殺虫剤を買いたい",
         "母の介護で疲れています",
+        "カーテンレールに紐をかけて飾りをつけたい",
+        "手すりにひもを結んで洗濯物を干す",
+        "父は脳梗塞の後遺症でろれつが回らないので電話が苦手です",
         "",
     ],
 )
