@@ -39,6 +39,18 @@ from bot.nlu.crisis_rules import detect_crisis
         ("さっき電話したら母のろれつが回っていない", "medical_emergency"),
         ("Her speech is slurred and one side of her mouth is drooping", "medical_emergency"),
         ("My dad's face is drooping on one side", "medical_emergency"),
+        # Heavy bleeding in pregnancy; bleeding that has just started.
+        ("妊娠7か月なのに出血がどんどん出てくる", "medical_emergency"),
+        ("さっきから急に出血が止まらなくて", "medical_emergency"),
+        ("I'm 32 weeks pregnant and suddenly bleeding heavily", "medical_emergency"),
+        # A young child missing now.
+        ("4歳の娘がショッピングモールでいなくなった", "child_danger"),
+        ("孫がさっきから見当たらない、川が近い", "child_danger"),
+        ("my son hasn't come home from school and it's dark", "child_danger"),
+        ("we can't find our toddler anywhere", "child_danger"),
+        # English means beside words of despair.
+        ("I can't take it anymore. I've stockpiled my meds", "suicide_self_harm"),
+        ("no point now. the razor is in the bathroom by the tub", "suicide_self_harm"),
     ],
 )
 def test_danger_now_is_a_crisis(text, category):
@@ -67,6 +79,13 @@ def test_danger_now_is_a_crisis(text, category):
         "カーテンレールに紐をかけて飾りをつけたい",
         "手すりにひもを結んで洗濯物を干す",
         "父は脳梗塞の後遺症でろれつが回らないので電話が苦手です",
+        "妊娠中の出血について相談できるところはありますか",
+        "今月は生理の出血が多くてつらい",
+        "I had heavy bleeding in my last pregnancy, will it happen again?",
+        "息子が家を出ていなくなったら寂しくなる",
+        "my daughter hasn't come back to Japan since she married",
+        "I can't find my son's health insurance card",
+        "tonight I go to her house for dinner, bye!",
         "",
     ],
 )
