@@ -68,8 +68,9 @@ class LiveBot:
         return f"web-{digest}" if relay else f"{name}-{digest}"
 
     def say(self, sender: str, message: str, metadata: Optional[Dict] = None, relay: bool = False,
-            raw_sender: bool = False) -> List[Dict]:
-        """`relay`: sent as the web page's relay sends (with its token); `raw_sender`: the id as given."""
+            raw_sender: bool = False, timeout: float = 60) -> List[Dict]:
+        """`relay`: sent as the web page's relay sends (with its token); `raw_sender`: the id as given;
+        `timeout`: seconds this client waits for the answer."""
         body = {"sender": sender if raw_sender else self.conversation(sender, relay), "message": message}
         if metadata:
             body["metadata"] = metadata
@@ -77,7 +78,7 @@ class LiveBot:
         if relay:
             headers[RELAY_HEADER] = self.env[RELAY_TOKEN_ENV]
         request = urllib.request.Request(self.webhook, data=json.dumps(body).encode(), headers=headers)
-        with urllib.request.urlopen(request, timeout=60) as response:
+        with urllib.request.urlopen(request, timeout=timeout) as response:
             return json.loads(response.read())
 
     def stop(self) -> None:
