@@ -51,6 +51,14 @@ from bot.nlu.crisis_rules import detect_crisis
         # English means beside words of despair.
         ("I can't take it anymore. I've stockpiled my meds", "suicide_self_harm"),
         ("no point now. the razor is in the bathroom by the tub", "suicide_self_harm"),
+        ("I don't plan to be here by tomorrow", "suicide_self_harm"),
+        ("no reason to go on. the pills are lined up on the table", "suicide_self_harm"),
+        # A heart attack's signs, an unwakeable person breathing strangely, heat stroke, a threat to kill.
+        ("Crushing pain in my chest and it's going into my left arm", "medical_emergency"),
+        ("I shook him but he won't wake up and his breathing is noisy", "medical_emergency"),
+        ("after working outside all day her skin is hot and dry", "medical_emergency"),
+        ("My boyfriend says he will kill me tonight", "violence_now"),
+        ("he says he'll finish us once he's back", "violence_now"),
     ],
 )
 def test_danger_now_is_a_crisis(text, category):
@@ -86,6 +94,11 @@ def test_danger_now_is_a_crisis(text, category):
         "my daughter hasn't come back to Japan since she married",
         "I can't find my son's health insurance card",
         "tonight I go to her house for dinner, bye!",
+        "My boss will kill me if I'm late again lol",
+        "Mom's going to kill me when she finds out about my grades",
+        "my son won't wake up in the morning and is late for school",
+        "no sweat, thanks for your help!",
+        "Dad had chest pain last year and takes medicine now",
         "",
     ],
 )
