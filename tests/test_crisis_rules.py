@@ -53,6 +53,13 @@ from bot.nlu.crisis_rules import detect_crisis
         ("no point now. the razor is in the bathroom by the tub", "suicide_self_harm"),
         ("I don't plan to be here by tomorrow", "suicide_self_harm"),
         ("no reason to go on. the pills are lined up on the table", "suicide_self_harm"),
+        # A present that sounds settled (今は…暮らしています) closes only what came before it.
+        ("3年前に仕事を辞めました。今は母の年金で暮らしています。薬を全部テーブルに並べました。もう終わりにしようと思います",
+         "suicide_self_harm"),
+        ("もう存在したくない", "suicide_self_harm"),
+        ("今夜 しにます", "suicide_self_harm"),
+        ("Today is my last day. I'm on the roof now", "suicide_self_harm"),
+        ("got all my pills out, counted 52. can't do this anymore", "suicide_self_harm"),
         # A heart attack's signs, an unwakeable person breathing strangely, heat stroke, a threat to kill.
         ("Crushing pain in my chest and it's going into my left arm", "medical_emergency"),
         ("I shook him but he won't wake up and his breathing is noisy", "medical_emergency"),
@@ -99,6 +106,8 @@ def test_danger_now_is_a_crisis(text, category):
         "my son won't wake up in the morning and is late for school",
         "no sweat, thanks for your help!",
         "Dad had chest pain last year and takes medicine now",
+        "20代の頃に一度薬を飲みすぎました。今は元気に働いています。死にたい気持ちは、もうずっとありません",
+        "死にたいと思っている人に声をかけるボランティアをしたい",
         "",
     ],
 )

@@ -102,17 +102,22 @@ class CrisisRules:
             words = [(m.text, m.lemma, m.start) for m in analyze(text)]
         categories: Dict[str, List[str]] = {}
         whole = fold_for_matching(text)
-        over_now = bool(self._resolved.search(whole) and self._past.search(whole))
+        told_in_past = bool(self._past.search(whole))
         in_despair = bool(self._distress.search(self._idioms.sub("", whole)))
-        for sentence_text, sentence_lemmas in _sentences(text, words):
-            folded = fold_for_matching(sentence_text)
+        sentences = [(fold_for_matching(s), lemmas) for s, lemmas in _sentences(text, words)]
+        # A resolution (今は落ち着いています) closes only what was told before it: the last
+        # sentence that says one ends the past, and intent stated after it is now again
+        # (a long story's 「今は母の年金で暮らしています」 must not silence its last line).
+        last_resolved = max((i for i, (folded, _) in enumerate(sentences) if self._resolved.search(folded)),
+                            default=-1) if told_in_past else -1
+        for index, (folded, sentence_lemmas) in enumerate(sentences):
             masked = self._idioms.sub(lambda m: "＿" * len(m.group()), folded)
             is_past = bool(self._past.search(folded))
             for code, span, following, hedgeable in (
                 self._text_hits(masked, in_despair) + self._lemma_hits(sentence_lemmas, masked)
             ):
                 category = self._categories[code]
-                if over_now and not category.now_only:
+                if index <= last_resolved and not category.now_only:
                     continue
                 hedged = hedgeable and category.hedge_veto and bool(self._hedge.match(following))
                 if (category.now_only and is_past) or hedged:
