@@ -60,6 +60,8 @@ from bot.nlu.crisis_rules import detect_crisis
         ("今夜 しにます", "suicide_self_harm"),
         ("Today is my last day. I'm on the roof now", "suicide_self_harm"),
         ("got all my pills out, counted 52. can't do this anymore", "suicide_self_harm"),
+        ("all the medicine from the hospital is on my desk, I will take all tonight", "suicide_self_harm"),
+        ("gonna take all my sleeping pills tonight", "suicide_self_harm"),
         # A heart attack's signs, an unwakeable person breathing strangely, heat stroke, a threat to kill.
         ("Crushing pain in my chest and it's going into my left arm", "medical_emergency"),
         ("I shook him but he won't wake up and his breathing is noisy", "medical_emergency"),
@@ -106,6 +108,8 @@ def test_danger_now_is_a_crisis(text, category):
         "my son won't wake up in the morning and is late for school",
         "no sweat, thanks for your help!",
         "Dad had chest pain last year and takes medicine now",
+        "Can I take all my medicine at once tonight or should I space them out?",
+        "The documents? I will take them all today to the office",
         "20代の頃に一度薬を飲みすぎました。今は元気に働いています。死にたい気持ちは、もうずっとありません",
         "死にたいと思っている人に声をかけるボランティアをしたい",
         "",
