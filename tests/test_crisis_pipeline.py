@@ -94,6 +94,22 @@ def test_look_alikes_do_not_raise_the_banner(parse, text):
     assert not parse(text)["crisis"], text
 
 
+@pytest.mark.parametrize("text", ["今日はもう閉まってますか", "何時まで開いてますか", "窓口は何時まで開いていますか"])
+def test_a_question_about_opening_hours_is_neither_alarmed_nor_asked_about(parse, text):
+    # 「今日はもう閉まってますか」 raised the banner: the model's score for a few words came mostly
+    # from their mean word vector. A question about the service is judged by the rules alone.
+    result = parse(text)
+    assert result["intent"]["name"] == "ask_contact_hours"
+    assert not result["crisis"] and not result["safety_check"], text
+    assert result["crisis_evidence"] == 0.0, "its evidence must not add up in the conversation"
+
+
+def test_a_question_about_hours_that_also_names_danger_still_gets_the_lines(parse):
+    # The rules still read every service question's words.
+    result = parse("死にたいです。相談の電話は何時まで開いてますか")
+    assert result["crisis"]
+
+
 @pytest.mark.parametrize("text", [
     "もう死にたい", "夫に包丁を向けられています", "隣の家の子どもがベランダに出されたまま泣き叫んでいる",
     "母が倒れて意識がない", "ｼﾆﾀｲ",

@@ -36,7 +36,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 from bot.nlu.concern_labels import example_metadata, labelled_crisis
 from bot.nlu.crisis_rules import RULES_PATH, CrisisFinding, CrisisRules, load_crisis_rules
 from bot.nlu.crisis_model import CATEGORIES, CrisisModel, CrisisModelSettings
-from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS
+from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS, SERVICE_QUESTIONS
 from bot.nlu.message_features import message_features, message_vector, variant_messages
 
 logger = logging.getLogger(__name__)
@@ -87,6 +87,8 @@ class CrisisDetector(GraphComponent):
             "training_threads": 2,
             "no_question_intents": list(PLAIN_DIALOGUE_ACTS),
             "no_question_confidence": PLAIN_ACT_CONFIDENCE,
+            # Judged by the rules alone (no learned score, no evidence for the conversation).
+            "service_question_intents": list(SERVICE_QUESTIONS),
         }
 
     def __init__(
@@ -215,6 +217,10 @@ class CrisisDetector(GraphComponent):
             if model_doubts or self._rules.doubted(text):
                 result.update({CRISIS: False, CRISIS_SOURCE: None, SAFETY_CHECK: True, CRISIS_SCORE: estimate.score})
             return result
+        if self._is_service_question(message):
+            # Its evidence is zeroed too, so that the conversation's risk does not add it up.
+            result.update({CRISIS_EVIDENCE: 0.0, CRISIS_SCORE: self._model.probability(0.0)})
+            return result
         result[CRISIS_SCORE] = estimate.score
         if estimate.score >= self._model.high:
             result.update({CRISIS: True, CRISIS_SOURCE: "model", CRISIS_CATEGORIES: list(estimate.categories)})
@@ -228,6 +234,13 @@ class CrisisDetector(GraphComponent):
         high score still shows the lines, whatever the intent)."""
         intent = message.get(INTENT) or {}
         return (intent.get("name") in self._config["no_question_intents"]
+                and float(intent.get("confidence") or 0.0) >= self._config["no_question_confidence"])
+
+    def _is_service_question(self, message: Message) -> bool:
+        """「何時まで開いてますか」, 「米子市です」: a question or answer about the service itself,
+        read with confidence; the rules still read its words."""
+        intent = message.get(INTENT) or {}
+        return (intent.get("name") in self._config["service_question_intents"]
                 and float(intent.get("confidence") or 0.0) >= self._config["no_question_confidence"])
 
     def process(self, messages: List[Message]) -> List[Message]:

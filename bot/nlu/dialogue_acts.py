@@ -5,5 +5,9 @@
 PLAIN_DIALOGUE_ACTS = ("greet", "goodbye", "thanks", "affirm", "deny", "ask_contact_hours", "ask_human",
                        "bot_challenge", "inform_municipality")
 PLAIN_ACT_CONFIDENCE = 0.8
+# Questions about the service itself (its hours, which municipality). Read with that confidence
+# they carry no evidence of danger at all: the crisis model's score for 「今日はもう閉まってますか」
+# came mostly from the mean word vector of its few words and raised the emergency banner.
+SERVICE_QUESTIONS = ("ask_contact_hours", "inform_municipality")
 # Acts a short worry is most often mistaken for (「仕事をクビになりました」 read as thanks).
 SOCIAL_ACTS = ("greet", "goodbye", "thanks", "affirm", "bot_challenge")
