@@ -1,7 +1,7 @@
 """The newest frozen set of strangers' messages, through the trained pipeline residents hit.
 
-Set 2026-11t (bench/data/unseen_2026-11t) was written by people who saw neither rules nor data and
-measured with the final model of the session that built it (BENCHMARKS.md, set 2026-11t). Floors
+Set 2026-11ac (bench/data/unseen_2026-11ac) was written by people who saw neither rules nor data and
+measured with the final model of the session that built it (BENCHMARKS.md, set 2026-11ac). Floors
 sit a little under those figures, ceilings at issue 8's targets: a change that loses people in danger, raises false alarms
 or loses domains, in Japanese or English, fails here.
 """
@@ -9,14 +9,14 @@ import pytest
 
 from bench.unseen_report import DATA, load_set
 
-SET = "2026-11t"
-# Measured on 2026-11-30: reached 0.988, directly 0.900, banner 0.009, question 0.063; domains
-# micro-F1 0.874 (English 0.886, Japanese 0.869).
-FLOOR_REACHED = 0.95
-FLOOR_DIRECT = 0.88
+SET = "2026-11ac"
+# Measured on 2026-11-30 (session 12): reached 1.000, directly 0.975, banner 0.026, question 0.050;
+# domains micro-F1 0.866 (English 0.887, Japanese 0.856).
+FLOOR_REACHED = 0.97
+FLOOR_DIRECT = 0.95
 CEILING_BANNER = 0.05
 CEILING_QUESTION = 0.10
-FLOOR_DOMAINS = {"all": 0.86, "english": 0.87, "japanese": 0.85}
+FLOOR_DOMAINS = {"all": 0.855, "english": 0.875, "japanese": 0.845}
 
 
 @pytest.fixture(scope="module")
