@@ -1,11 +1,12 @@
 """bench.crisis_variants compares crisis model settings without `rasa train`; its verdicts are
 only worth reading if it judges a message as the server does (rules, the model's doubt about a rule
-hit, its two thresholds)."""
+hit, its two thresholds), given the same model."""
 import tarfile
 
 import pytest
 
-from bench.crisis_variants import outcome
+from bench.crisis_variants import detector_config, outcome
+from bot.nlu.crisis_detector import CrisisDetector
 from bot.nlu.crisis_model import CrisisModel
 
 
@@ -15,7 +16,8 @@ def archived_model(trained_model, tmp_path_factory):
     with tarfile.open(trained_model) as archive:
         members = [m for m in archive.getmembers() if "CrisisDetector" in m.name and m.isfile()]
         archive.extractall(folder, members=members)
-    return CrisisModel.load(next(folder.rglob("crisis_model.json")).parent)
+    model = CrisisModel.load(next(folder.rglob("crisis_model.json")).parent)
+    return CrisisDetector(detector_config(), None, None, model=model)
 
 
 @pytest.mark.parametrize("text", [

@@ -125,7 +125,15 @@ class CrisisDetector(GraphComponent):
             (directory / RULES_FILE).write_text(RULES_PATH.read_text(encoding="utf-8"), encoding="utf-8")
         if not self._config["learned"]:
             return self._resource
-        examples = [m for m in training_data.nlu_examples if m.get(TEXT)]
+        self._model = self.fit_model([m for m in training_data.nlu_examples if m.get(TEXT)])
+        with self._model_storage.write_to(self._resource) as directory:
+            self._model.save(directory)
+        return self._resource
+
+    def fit_model(self, messages: List[Message]) -> CrisisModel:
+        """The learned model from tokenized, labelled messages (also bench.crisis_variants' way to
+        try a setting without `rasa train`)."""
+        examples = list(messages)
         groups = list(range(len(examples)))
         if self._config["writing_variants"]:
             for index, variant in variant_messages(examples):
@@ -147,12 +155,10 @@ class CrisisDetector(GraphComponent):
             training_threads=self._config["training_threads"],
         )
         rule_hits = np.array([f.is_crisis for f in findings], dtype=bool)
-        self._model = CrisisModel.fit(features, vectors, danger, categories, settings, np.array(groups), rule_hits)
+        model = CrisisModel.fit(features, vectors, danger, categories, settings, np.array(groups), rule_hits)
         logger.info("Crisis model: %d examples (%d danger); thresholds high %.3f, low %.3f, rule doubt %.3f",
-                    len(examples), int(danger.sum()), self._model.high, self._model.low, self._model.rule_doubt)
-        with self._model_storage.write_to(self._resource) as directory:
-            self._model.save(directory)
-        return self._resource
+                    len(examples), int(danger.sum()), model.high, model.low, model.rule_doubt)
+        return model
 
     @staticmethod
     def _category_label(message: Message, finding: CrisisFinding) -> Optional[str]:
@@ -231,18 +237,19 @@ class CrisisDetector(GraphComponent):
         return result
 
     def _plain_dialogue_act(self, message: Message) -> bool:
-        """「何時まで開いてますか」 or 「ありがとう」 read with confidence: short words score in the
-        uncertain band for want of evidence either way, and are not asked about (a rule hit or a
-        high score still shows the lines, whatever the intent)."""
-        intent = message.get(INTENT) or {}
-        return (intent.get("name") in self._config["no_question_intents"]
-                and float(intent.get("confidence") or 0.0) >= self._config["no_question_confidence"])
+        """「ありがとう」 or 「はい」 read with confidence: short words score in the uncertain band
+        for want of evidence either way, and are not asked about (a rule hit or a high score still
+        shows the lines, whatever the intent)."""
+        return self._read_as(message, self._config["no_question_intents"])
 
     def _is_service_question(self, message: Message) -> bool:
         """「何時まで開いてますか」, 「米子市です」: a question or answer about the service itself,
         read with confidence; the rules still read its words."""
+        return self._read_as(message, self._config["service_question_intents"])
+
+    def _read_as(self, message: Message, intents: List[str]) -> bool:
         intent = message.get(INTENT) or {}
-        return (intent.get("name") in self._config["service_question_intents"]
+        return (intent.get("name") in intents
                 and float(intent.get("confidence") or 0.0) >= self._config["no_question_confidence"])
 
     def process(self, messages: List[Message]) -> List[Message]:
