@@ -66,6 +66,9 @@ from bot.nlu.crisis_rules import detect_crisis
         ("Crushing pain in my chest and it's going into my left arm", "medical_emergency"),
         ("I shook him but he won't wake up and his breathing is noisy", "medical_emergency"),
         ("after working outside all day her skin is hot and dry", "medical_emergency"),
+        # A professional's keigo: the same emergency in polite negation.
+        ("ご自宅で倒れておられ、呼びかけへの反応が乏しい状態です", "medical_emergency"),
+        ("訪問したところ、意識がございません", "medical_emergency"),
         ("My boyfriend says he will kill me tonight", "violence_now"),
         ("he says he'll finish us once he's back", "violence_now"),
     ],
@@ -112,6 +115,8 @@ def test_danger_now_is_a_crisis(text, category):
         "The documents? I will take them all today to the office",
         "20代の頃に一度薬を飲みすぎました。今は元気に働いています。死にたい気持ちは、もうずっとありません",
         "死にたいと思っている人に声をかけるボランティアをしたい",
+        # Keigo about letters and calls, not a body: no reply is not an emergency.
+        "学生相談室からの連絡にもお返事がございません",
         "",
     ],
 )
