@@ -64,3 +64,16 @@ def test_a_greeting_before_a_calm_worry_does_not_tip_it_into_the_safety_question
     assert judge([calm]).level == CALM
     assert judge([hello, calm]).level == CALM  # counted, it would be sigmoid(-1.0 + 0.85) = 0.46
     assert judge([turn("もう限界です", evidence=1.7), calm]).level == UNCERTAIN, "a worry before still counts"
+
+
+def test_a_closing_read_with_confidence_is_asked_about_not_alarmed():
+    # 「きょうはもうねます」 scored over the banner line: leaving and thanking are also the words
+    # of farewell notes. On the model's score alone such a closing gets the question, not the banner.
+    closing = turn("きょうはもうねます", evidence=3.5, intent=("goodbye", 0.9))  # sigmoid(1.5) = 0.82
+    assert judge([closing]).level == UNCERTAIN
+    unsure = turn("きょうはもうねます", evidence=3.5, intent=("goodbye", 0.5))
+    assert judge([unsure]).level == CRISIS
+    # A rule hit still shows the lines, whatever the intent.
+    ruled = turn("みんな今までありがとう。さようなら", crisis=True, categories=["suicide_self_harm"],
+                 intent=("goodbye", 0.95))
+    assert judge([ruled]).level == CRISIS

@@ -94,6 +94,20 @@ def test_look_alikes_do_not_raise_the_banner(parse, text):
     assert not parse(text)["crisis"], text
 
 
+@pytest.mark.parametrize("text", ["きょうはもうねます", "おやすみなさい、また来ます", "thanks for the fast reply"])
+def test_a_closing_never_raises_the_banner_on_the_model_alone(parse, text):
+    # Closings raised the banner on short chat lines (sets 2026-11short and short2): leaving and
+    # thanking are also the words of farewell notes. Read as a closing, a high score asks instead.
+    result = parse(text)
+    assert result["intent"]["name"] in ("goodbye", "thanks")
+    assert not result["crisis"], text
+
+
+def test_a_farewell_note_still_gets_the_lines(parse):
+    assert parse("みんな今までありがとう。さようなら")["crisis"]
+    assert parse("thanks for trying. bye")["safety_check"]
+
+
 @pytest.mark.parametrize("text", ["今日はもう閉まってますか", "何時まで開いてますか", "窓口は何時まで開いていますか"])
 def test_a_question_about_opening_hours_is_neither_alarmed_nor_asked_about(parse, text):
     # 「今日はもう閉まってますか」 raised the banner: the model's score for a few words came mostly

@@ -69,9 +69,13 @@ def judge(turns: Sequence[Turn]) -> Risk:
     bands = latest.get("crisis_bands") or {}
     if conversation is not None and bands and float(latest.get("crisis_evidence") or 0.0) > 0:
         categories = _categories(recent)
-        if conversation >= bands["high"]:
+        # A closing or thanks read with confidence is asked about, never alarmed, on the model's
+        # score alone (as CrisisDetector judges one message).
+        plain_act = _plain_dialogue_act(latest)
+        if conversation >= bands["high"] and not plain_act:
             return Risk(CRISIS, categories, "conversation")
-        if latest.get("safety_check") or (conversation >= bands["low"] and not _plain_dialogue_act(latest)):
+        if (latest.get("safety_check") or conversation >= bands["high"]
+                or (conversation >= bands["low"] and not plain_act)):
             return Risk(UNCERTAIN, categories, "conversation" if not latest.get("safety_check") else "model")
     if latest.get("safety_check") or _danger_entity(latest) == UNCERTAIN:
         return Risk(UNCERTAIN, tuple(latest.get("crisis_categories") or ()) or ("suicide_self_harm",), "model")

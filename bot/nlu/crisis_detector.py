@@ -242,16 +242,19 @@ class CrisisDetector(GraphComponent):
             result.update({CRISIS_EVIDENCE: 0.0, CRISIS_SCORE: self._model.probability(0.0)})
             return result
         result[CRISIS_SCORE] = estimate.score
-        if estimate.score >= self._model.high:
+        plain_act = self._plain_dialogue_act(message)
+        if estimate.score >= self._model.high and not plain_act:
             result.update({CRISIS: True, CRISIS_SOURCE: "model", CRISIS_CATEGORIES: list(estimate.categories)})
-        elif estimate.score >= self._model.low and not self._plain_dialogue_act(message):
+        elif estimate.score >= self._model.high or (estimate.score >= self._model.low and not plain_act):
             result.update({SAFETY_CHECK: True, CRISIS_CATEGORIES: list(estimate.categories)})
         return result
 
     def _plain_dialogue_act(self, message: Message) -> bool:
-        """「ありがとう」 or 「はい」 read with confidence: short words score in the uncertain band
-        for want of evidence either way, and are not asked about (a rule hit or a high score still
-        shows the lines, whatever the intent)."""
+        """「ありがとう」 or 「はい」 read with confidence. Short words score in the uncertain band
+        for want of evidence either way, and are not asked about. A closing scoring high on the
+        learned model alone (「きょうはもうねます」, "thanks for the fast reply": leaving and thanking
+        are also words of farewell notes) is asked the safety question instead of shown the
+        banner; a rule hit still shows the lines, whatever the intent."""
         return self._read_as(message, self._config["no_question_intents"])
 
     def _is_service_question(self, message: Message) -> bool:
