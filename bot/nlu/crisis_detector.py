@@ -40,7 +40,6 @@ from bot.nlu.crisis_rules import RULES_PATH, CrisisFinding, CrisisRules, load_cr
 from bot.nlu.crisis_model import CATEGORIES, CrisisModel, CrisisModelSettings
 from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS, SERVICE_QUESTIONS
 from bot.nlu.message_features import message_features, message_vector, variant_messages
-from bot.nlu.word_vectors import CONTENT_POS
 
 logger = logging.getLogger(__name__)
 RULES_FILE = "crisis_rules.yml"
@@ -82,9 +81,6 @@ class CrisisDetector(GraphComponent):
             "target_question_rate": 0.06,
             "category_floor": 0.25,
             "word_vector_weight": 1.0,
-            # The mean word vector counts in full from this many content words and in proportion
-            # below (0: always in full).
-            "vector_full_at_words": 0,
             # At most this share of the training data's rule-caught danger may be asked about
             # first instead of shown at once (sets the model's `rule_doubt` threshold).
             "rule_doubt_rate": 0.02,
@@ -148,7 +144,7 @@ class CrisisDetector(GraphComponent):
         danger = np.array([labelled_crisis(m) for m in examples], dtype=bool)
         categories = [self._category_label(m, f) for m, f in zip(examples, findings)]
         features = [self._features(m, f) for m, f in zip(examples, findings)]
-        vectors = np.vstack([self._vector(m) for m in examples])
+        vectors = np.vstack([message_vector(m) for m in examples])
         settings = CrisisModelSettings(
             C=self._config["C"], folds=self._config["folds"],
             target_alarm_rate=self._config["target_alarm_rate"],
@@ -206,14 +202,6 @@ class CrisisDetector(GraphComponent):
         # Which rule families fired is a cue the model may weigh, never a veto.
         return message_features(message, keep) + [f"rule:{code}" for code in finding.categories]
 
-    def _vector(self, message: Message, keep: bool = False) -> np.ndarray:
-        vector = message_vector(message, keep)
-        full = self._config["vector_full_at_words"]
-        if not full:
-            return vector
-        words = sum(1 for token in message.get(TOKENS_NAMES[TEXT]) or [] if token.get("pos") in CONTENT_POS)
-        return vector * min(1.0, words / full)
-
     def judge(self, message: Message) -> Dict[str, Any]:
         finding = self._rules_on(message)
         result: Dict[str, Any] = {
@@ -228,7 +216,7 @@ class CrisisDetector(GraphComponent):
         text = (message.get(TEXT) or "").strip()
         if self._model is None or not text or text.startswith("/"):
             return result  # a button payload carries no words to judge
-        estimate = self._model.estimate(self._features(message, finding, keep=True), self._vector(message, keep=True))
+        estimate = self._model.estimate(self._features(message, finding, keep=True), message_vector(message, keep=True))
         result[CRISIS_EVIDENCE] = estimate.evidence
         result[CRISIS_BANDS] = {"high": self._model.high, "low": self._model.low,
                                 "bias": self._model.danger_bias}

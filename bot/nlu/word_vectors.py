@@ -12,7 +12,7 @@ from typing import Iterable, Tuple
 
 import numpy as np
 
-CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞"}
+_CONTENT_POS = {"名詞", "動詞", "形容詞", "形状詞", "副詞"}
 
 
 @functools.lru_cache(maxsize=1)
@@ -34,7 +34,7 @@ def mean_vector(words: Iterable[Tuple[str, str, str, str]]) -> np.ndarray:
     vocab = _vocab()
     found = []
     for lemma, norm, surface, pos in words:
-        if pos not in CONTENT_POS:
+        if pos not in _CONTENT_POS:
             continue
         for key in (lemma, norm, surface):
             if key and vocab.has_vector(key):
