@@ -69,8 +69,8 @@ def judge(turns: Sequence[Turn]) -> Risk:
     bands = latest.get("crisis_bands") or {}
     if conversation is not None and bands and float(latest.get("crisis_evidence") or 0.0) > 0:
         categories = _categories(recent)
-        # A closing or thanks read with confidence is asked about, never alarmed, on the model's
-        # score alone (as CrisisDetector judges one message).
+        # A greeting, closing, thanks, yes or no read with confidence is asked about, never
+        # alarmed, on the model's score alone (as CrisisDetector judges one message).
         plain_act = _plain_dialogue_act(latest)
         if conversation >= bands["high"] and not plain_act:
             return Risk(CRISIS, categories, "conversation")
