@@ -94,6 +94,19 @@ def test_look_alikes_do_not_raise_the_banner(parse, text):
     assert not parse(text)["crisis"], text
 
 
+def test_short_calm_chat_lines_rarely_raise_the_banner(parse):
+    """Set 2026-11short3: 200 short lines that are not danger now (closings, small talk, tired
+    remarks…), by a writer who saw nothing here. Measured 2026-11-30: banner 0.060, question 0.075;
+    the ceilings sit a little above, so a change that alarms short chat lines more fails here."""
+    frozen_file = UNSEEN.parent / "unseen_2026-11short3" / "S3_short_chat_lines.jsonl"
+    lines = [json.loads(line)["text"] for line in frozen_file.read_text(encoding="utf-8").splitlines() if line.strip()]
+    results = [parse(text) for text in lines]
+    banner = sum(r["crisis"] for r in results) / len(results)
+    question = sum(r["safety_check"] and not r["crisis"] for r in results) / len(results)
+    assert banner <= 0.07, f"banner {banner:.3f}"
+    assert question <= CEILING_QUESTION, f"question {question:.3f}"
+
+
 @pytest.mark.parametrize("text", ["きょうはもうねます", "おやすみなさい、また来ます", "thanks for the fast reply"])
 def test_a_closing_never_raises_the_banner_on_the_model_alone(parse, text):
     # Closings raised the banner on short chat lines (sets 2026-11short and short2): leaving and
