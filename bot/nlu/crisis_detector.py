@@ -6,7 +6,9 @@
    a story or an animal (the rules' `doubts`: a novel, a parrot): then the safety question
    comes first, and anything but a clear no still gives the lines.
 2. A learned model (bot/nlu/crisis_model.py) scores every message; above its high threshold
-   the message is crisis as well, exactly as if a rule had fired. A question about the service
+   the message is crisis as well, exactly as if a rule had fired; only a greeting, closing,
+   thanks, yes or no read with confidence is asked the safety question instead (leaving and
+   thanking are also the words of farewell notes). A question about the service
    itself (「何時まで開いてますか」, read as such with confidence) is left to the rules: its few
    words carry no evidence either way.
 3. Between its low and high thresholds the message is uncertain: `safety_check` is set and
