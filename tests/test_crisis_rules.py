@@ -69,6 +69,11 @@ from bot.nlu.crisis_rules import detect_crisis
         # A professional's keigo: the same emergency in polite negation.
         ("ご自宅で倒れておられ、呼びかけへの反応が乏しい状態です", "medical_emergency"),
         ("訪問したところ、意識がございません", "medical_emergency"),
+        # Typed in a hurry, without が.
+        ("父が倒れて意識ない", "medical_emergency"),
+        ("イシキ ナイ", "medical_emergency"),
+        # Ending a life tonight, told with the words that also close a chat.
+        ("今夜で全部終わりにします。今までお世話になりました", "suicide_self_harm"),
         ("My boyfriend says he will kill me tonight", "violence_now"),
         ("he says he'll finish us once he's back", "violence_now"),
     ],
@@ -117,6 +122,14 @@ def test_danger_now_is_a_crisis(text, category):
         "死にたいと思っている人に声をかけるボランティアをしたい",
         # Keigo about letters and calls, not a body: no reply is not an emergency.
         "学生相談室からの連絡にもお返事がございません",
+        # An attempt told as over, in English as in Japanese.
+        "Three years ago I tried to end my life. I'm doing a lot better now and want a counsellor here",
+        "my son said a kid threatened to kill him last week. the teachers talked to them already",
+        # Awareness, not consciousness.
+        "母は、だまされたという意識はありません",
+        # Closing the chat for today.
+        "今日はこれで終わりにします",
+        "きょうは ここまでで おわりに します",
         "",
     ],
 )
@@ -127,6 +140,20 @@ def test_idioms_past_events_and_ordinary_worries_are_not(text):
 def test_intent_is_never_vetoed_by_time():
     # Passive ideation that began long ago is still a risk now.
     assert detect_crisis("去年からずっと死にたいと思っている").is_crisis
+
+
+@pytest.mark.parametrize("text", ["生きている意味がわからない", "いきてる いみが わからなく なってきました"])
+def test_words_of_a_passive_wish_not_to_live_are_asked_about_not_alarmed(text):
+    from bot.nlu.crisis_rules import load_crisis_rules
+
+    assert load_crisis_rules().asks(text)
+    assert not detect_crisis(text).is_crisis
+
+
+def test_intent_told_after_an_attempt_that_was_over_still_counts():
+    text = ("Two years ago I tried to end my life. I'm doing a lot better now. "
+            "But today I lost my job and I will kill myself tonight.")
+    assert "suicide_self_harm" in detect_crisis(text).categories
 
 
 def test_a_past_sentence_does_not_hide_a_present_one():

@@ -140,8 +140,9 @@ def test_a_municipal_question_outside_welfare_gets_the_office_not_a_window(live_
     assert not any(m.get("custom", {}).get("type") == "referral" for m in messages)
 
 
-# A passive wish not to live, with no plan: the trained crisis detector scores it inside its
-# uncertain band (0.30 between 0.20 and 0.43 with the model of 2026-11-30), so the bot asks.
+# A passive wish not to live, with no plan: one of the crisis rules' `ask` words, so the bot asks
+# whatever the learned score (0.173 against a low threshold of 0.169, then 0.158 against 0.168, in two
+# training runs of 2026-11-30).
 UNSURE_DANGER = "生きている意味がわからない"
 
 

@@ -12,7 +12,8 @@
    itself (「何時まで開いてますか」, read as such with confidence) is left to the rules: its few
    words carry no evidence either way.
 3. Between its low and high thresholds the message is uncertain: `safety_check` is set and
-   the dialogue asks the resident one direct safety question before anything else.
+   the dialogue asks the resident one direct safety question before anything else. So are the
+   rules' `ask` words (「生きている意味がわからない」), whatever the score.
 
 Output on every message (numbers and codes only, never text): `crisis`, `crisis_categories`
 (best first), `crisis_source` ("rules" | "model" | null), `crisis_score`, `crisis_evidence`
@@ -205,6 +206,16 @@ class CrisisDetector(GraphComponent):
         return message_features(message, keep) + [f"rule:{code}" for code in finding.categories]
 
     def judge(self, message: Message) -> Dict[str, Any]:
+        result = self._judge_danger(message)
+        text = (message.get(TEXT) or "").strip()
+        if not result[CRISIS] and not result[SAFETY_CHECK] and text and not text.startswith("/") \
+                and self._rules.asks(text):
+            # The rules' `ask` words: asked whatever the learned score, so the question does not
+            # come and go with each training run.
+            result.update({SAFETY_CHECK: True, CRISIS_CATEGORIES: ["suicide_self_harm"]})
+        return result
+
+    def _judge_danger(self, message: Message) -> Dict[str, Any]:
         finding = self._rules_on(message)
         result: Dict[str, Any] = {
             CRISIS: finding.is_crisis,

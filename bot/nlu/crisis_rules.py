@@ -71,11 +71,16 @@ class CrisisRules:
         self._resolved = re.compile("|".join(raw.get("resolved", [])) or r"(?!x)x")
         self._distress = re.compile("|".join(raw.get("distress", [])) or r"(?!x)x")
         self._plain_intent = re.compile("|".join(raw.get("never_doubted", [])) or r"(?!x)x")
+        self._ask = re.compile("|".join(raw.get("ask", [])) or r"(?!x)x")
         self._doubts = re.compile("|".join(re.escape(fold_for_matching(d)) for d in raw.get("doubts", [])) or r"(?!x)x")
 
     def plainly_stated(self, text: str) -> bool:
         """A plain statement of intent (`never_doubted`): no model score questions it."""
         return bool(self._plain_intent.search(fold_for_matching(text)))
+
+    def asks(self, text: str) -> bool:
+        """Words of a passive wish not to live (`ask`): the safety question, never the banner alone."""
+        return bool(self._ask.search(self._idioms.sub("", fold_for_matching(text))))
 
     def doubted(self, text: str) -> bool:
         """The message speaks of a story, a screen or an animal (`doubts`): a rule hit there is
