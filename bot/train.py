@@ -52,6 +52,8 @@ def rasa_train(out_dir: Path, name: str) -> int:
         sys.executable, "-m", "rasa", "train",
         "--config", "config.yml", "--domain", "domain.yml", "--data", "data",
         "--out", str(out_dir), "--fixed-model-name", name,
+        # As strict as the guide's `rasa data validate --fail-on-warnings`: a warning stops training.
+        "--fail-on-validation-warnings",
     ]
     # Rasa's training cache keys on config and data, not on the custom components' code or
     # their YAML (rules, lexicon): a stale cached component would be trained on old code.

@@ -5,6 +5,6 @@ cd "$(dirname "$0")/.."
 bash scripts/install_system_packages.sh
 bash scripts/setup.sh
 export TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0 RASA_TELEMETRY_ENABLED=false
-# `rasa data validate --fail-on-warnings` runs inside the suite (tests/test_trainers_doc.py runs the
-# guide's own command), not a second time here: each run costs 40 seconds of CI's 20 minutes.
+# The strict validation (`--fail-on-validation-warnings`) runs once, inside setup.sh's training
+# (bot/train.py), not a second time here: each run costs 40 seconds of CI's 20 minutes.
 .venv/bin/python -m pytest "$@"
