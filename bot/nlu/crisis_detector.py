@@ -253,9 +253,9 @@ class CrisisDetector(GraphComponent):
     def _plain_dialogue_act(self, message: Message) -> bool:
         """「ありがとう」 or 「はい」 (any of `no_question_intents`) read with confidence. Short words
         score in the uncertain band for want of evidence either way, and are not asked about. One
-        scoring high on the learned model alone (「きょうはもうねます」, "thanks for the fast reply":
-        leaving and thanking are also words of farewell notes) is asked the safety question
-        instead of shown the banner; a rule hit still shows the lines, whatever the intent."""
+        scoring high on the learned model alone (a closing or thanks: leaving and thanking are also
+        words of farewell notes) is asked the safety question instead of shown the banner; a rule
+        hit still shows the lines, whatever the intent."""
         return self._read_as(message, self._config["no_question_intents"])
 
     def _is_service_question(self, message: Message) -> bool:
