@@ -81,3 +81,22 @@ def test_huge_message_is_tokenized_with_valid_offsets(tokenizer):
     assert len(tokens) > 5000
     last = tokens[-1]
     assert text[last.start:last.end] == last.text
+
+
+def test_fingerprints_tell_tokens_apart_as_rasas_do(tokenizer):
+    """`rasa train` keys its cache on these: two tokens share one only when Rasa's own Token
+    would give them the same, and a changed token gets a new one."""
+    from rasa.nlu.tokenizers.tokenizer import Token
+
+    tokens = tokens_of(tokenizer, "母が母の家で母と話した。はは") + tokens_of(tokenizer, "母が")
+
+    def rasas(t):
+        return Token(t.text, t.start, t.end, data=dict(t.data), lemma=t.lemma).fingerprint()
+
+    for a in tokens:
+        for b in tokens:
+            assert (a.fingerprint() == b.fingerprint()) == (rasas(a) == rasas(b)), (a.text, b.text)
+    token = tokens[0]
+    before = token.fingerprint()
+    token.set("pos", "名詞 changed")
+    assert token.fingerprint() != before

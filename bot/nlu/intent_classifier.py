@@ -1,16 +1,33 @@
-"""Rasa's LogisticRegressionClassifier, answering an empty message instead of failing on it.
+"""Rasa's LogisticRegressionClassifier, answering an empty message instead of failing on it,
+and stored as plain arrays instead of skops.
 
 An empty or blank message has no features, and scikit-learn refuses a row with none; such a
-message gets no intent (the fallback then asks the resident to write their worry).
+message gets no intent (the fallback then asks the resident to write their worry), as does
+every message when the model holds no trained classifier.
+
+Rasa stores this classifier with skops, whose import walks every loaded module for each
+scikit-learn type it trusts: 5.6 seconds of every Rasa start here, more than the rest of the
+model takes to load. The fitted regression is its coefficients, intercepts and class names,
+so those are stored (numpy, no pickle) and set back on the same scikit-learn regression:
+the same probabilities for every message (checked in the tests).
 """
 from __future__ import annotations
 
-from typing import List
+import logging
+from typing import Any, Dict, List, Text
 
+import numpy as np
+from rasa.engine.graph import ExecutionContext
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+
+logger = logging.getLogger(__name__)
+
+ARRAYS_FILE = "dialogue_acts.npz"
 
 
 @DefaultV1Recipe.register(
@@ -18,7 +35,8 @@ from rasa.shared.nlu.training_data.message import Message
 )
 class DialogueActClassifier(LogisticRegressionClassifier):
     def process(self, messages: List[Message]) -> List[Message]:
-        readable = [m for m in messages if (m.get(TEXT) or "").strip() and _has_features(m)]
+        trained = hasattr(self.clf, "coef_")
+        readable = [m for m in messages if trained and (m.get(TEXT) or "").strip() and _has_features(m)]
         kept = {id(m) for m in readable}
         for message in messages:
             if id(message) not in kept:
@@ -27,6 +45,32 @@ class DialogueActClassifier(LogisticRegressionClassifier):
         if readable:
             super().process(readable)
         return messages
+
+    def persist(self) -> None:
+        with self._model_storage.write_to(self._resource) as directory:
+            np.savez(directory / ARRAYS_FILE, coef=self.clf.coef_, intercept=self.clf.intercept_,
+                     classes=np.asarray(self.clf.classes_, dtype=str))
+
+    @classmethod
+    def load(
+        cls,
+        config: Dict[Text, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+        **kwargs: Any,
+    ) -> "DialogueActClassifier":
+        component = cls(config, execution_context.node_name, model_storage, resource)
+        try:
+            with model_storage.read_from(resource) as directory:
+                arrays = np.load(directory / ARRAYS_FILE, allow_pickle=False)
+                component.clf.coef_ = arrays["coef"]
+                component.clf.intercept_ = arrays["intercept"]
+                component.clf.classes_ = arrays["classes"]
+                component.clf.n_features_in_ = arrays["coef"].shape[1]
+        except (ValueError, FileNotFoundError):
+            logger.warning("DialogueActClassifier has no trained model; every message gets no intent.")
+        return component
 
 
 def _has_features(message: Message) -> bool:

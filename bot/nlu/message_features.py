@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Any, Callable, List, Sequence
+from typing import Any, Callable, List, Optional, Sequence, Tuple
 
 import numpy as np
 from rasa.nlu.constants import TOKENS_NAMES
@@ -19,7 +19,8 @@ from bot.nlu.writing_variants import writing_variant
 
 # Both the domain classifier and the crisis detector read these: when a resident's message is
 # parsed (`keep=True`) they are computed once and kept on it, never on training data (whose
-# fingerprint Rasa computes).
+# fingerprint Rasa computes). Training data's are remembered here instead, by text and tokens,
+# so the second component to train reads the first one's (half a minute of each `rasa train`).
 _FEATURES = "concern_features"
 _VECTOR = "concern_vector"
 _GLOSSED_FEATURES = "glossed_concern_features"
@@ -29,11 +30,12 @@ _GLOSS_TOKENS = "gloss_tokens"
 
 def message_features(message: Message, keep: bool = False) -> List[str]:
     return _cached(message, _FEATURES, keep, lambda: _features_of(
-        message.get(TEXT) or "", message.get(TOKENS_NAMES[TEXT]) or []))
+        message.get(TEXT) or "", message.get(TOKENS_NAMES[TEXT]) or [], remember=not keep))
 
 
 def message_vector(message: Message, keep: bool = False) -> np.ndarray:
-    return _cached(message, _VECTOR, keep, lambda: _vector_of(message.get(TOKENS_NAMES[TEXT]) or []))
+    return _cached(message, _VECTOR, keep, lambda: _vector_of(
+        message.get(TOKENS_NAMES[TEXT]) or [], remember=not keep))
 
 
 def glossed_features(message: Message, keep: bool = False) -> List[str]:
@@ -67,12 +69,29 @@ def _cached(message: Message, key: str, keep: bool, compute: Callable[[], Any]) 
     return value
 
 
-def _features_of(text: str, tokens: Sequence) -> List[str]:
-    return concern_features(text, [t.lemma for t in tokens], [t.get("pos", "") for t in tokens])
+def _features_of(text: str, tokens: Sequence, remember: bool = False) -> List[str]:
+    lemmas = tuple(t.lemma for t in tokens)
+    pos = tuple(t.get("pos", "") for t in tokens)
+    if remember:
+        return list(_remembered_features(text, lemmas, pos))
+    return concern_features(text, lemmas, pos)
 
 
-def _vector_of(tokens: Sequence) -> np.ndarray:
-    return mean_vector((t.lemma, t.get("norm", ""), t.text, t.get("pos", "")) for t in tokens)
+@functools.lru_cache(maxsize=100_000)
+def _remembered_features(text: str, lemmas: tuple, pos: tuple) -> tuple:
+    return tuple(concern_features(text, lemmas, pos))
+
+
+def _vector_of(tokens: Sequence, remember: bool = False) -> np.ndarray:
+    words = tuple((t.lemma, t.get("norm", ""), t.text, t.get("pos", "")) for t in tokens)
+    return _remembered_vector(words) if remember else mean_vector(words)
+
+
+@functools.lru_cache(maxsize=100_000)
+def _remembered_vector(words: tuple) -> np.ndarray:
+    vector = mean_vector(words)
+    vector.flags.writeable = False  # shared by every caller
+    return vector
 
 
 def _gloss_tokens(message: Message, keep: bool) -> tuple:
@@ -99,10 +118,18 @@ def variant_messages(messages: List[Message]) -> List[tuple]:
     """(index of the original, tokenized variant) for each example with a kana/rōmaji rewriting."""
     variants = []
     for index, message in enumerate(messages):
-        rewritten = writing_variant(message.get(TEXT) or "")
+        rewritten = _tokenized_variant(message.get(TEXT) or "")
         if rewritten:
-            variant = Message(data={TEXT: rewritten})
-            variant.set(TOKENS_NAMES[TEXT], japanese_tokens(rewritten))
+            text, tokens = rewritten
+            variant = Message(data={TEXT: text})
+            variant.set(TOKENS_NAMES[TEXT], list(tokens))
             variants.append((index, variant))
     return variants
+
+
+@functools.lru_cache(maxsize=100_000)
+def _tokenized_variant(text: str) -> Optional[Tuple[str, tuple]]:
+    """Both learned components rewrite the same training examples: once is enough."""
+    rewritten = writing_variant(text)
+    return (rewritten, tuple(japanese_tokens(rewritten))) if rewritten else None
 

@@ -6,6 +6,7 @@ characters, so every normalised character remembers the span it came from.
 """
 from __future__ import annotations
 
+import functools
 import unicodedata
 from dataclasses import dataclass
 from typing import List
@@ -78,6 +79,20 @@ def fold_for_matching(text: str) -> str:
     NFKC, lower case, katakana as hiragana, no spaces: 'ｼﾆﾀｲ', 'シ ニ タ イ' and
     'しにたい' all become 'しにたい'.
     """
+    # Words are folded again and again (each token, by the crisis rules and the features, for
+    # every message and 23,000 times each when training); whole messages are not kept.
+    return _fold_word(text) if len(text) <= _REMEMBERED_LENGTH else _fold(text)
+
+
+_REMEMBERED_LENGTH = 16
+
+
+@functools.lru_cache(maxsize=100_000)
+def _fold_word(text: str) -> str:
+    return _fold(text)
+
+
+def _fold(text: str) -> str:
     folded = katakana_to_hiragana(normalize(text).text.lower())
     return "".join(folded.split())
 
