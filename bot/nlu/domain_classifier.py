@@ -181,15 +181,19 @@ class DomainClassifier(GraphComponent):
         )
         is_concern = np.array([m.get(INTENT) == "describe_concern" for m in examples])
         width = len(vectorizer.vocabulary_)
-        if self._config["threshold"] == "auto" or self._config["domain_choice"]:
-            languages = np.array([detect_language(m.get(TEXT)) for m in examples])
-            scores = self._out_of_fold_scores(matrix, labels, np.array(groups), is_concern, width)
-            if self._config["threshold"] == "auto":
-                self._thresholds = self._best_thresholds(scores, labels, is_concern, languages)
-                logger.info("DomainClassifier thresholds chosen out of fold: %s", self._thresholds)
-            if self._config["domain_choice"]:
-                self._choice = self._fit_choice(scores, labels, is_concern, examples, languages)
-        weights, biases = self._fit(matrix, labels)
+        with ThreadPoolExecutor(max_workers=1) as background:
+            # The final regressions fit while the folds are scored and the choice is fitted: those
+            # steps run on one core in Python, and would leave the other idle (half a minute).
+            final = background.submit(self._fit, matrix, labels)
+            if self._config["threshold"] == "auto" or self._config["domain_choice"]:
+                languages = np.array([detect_language(m.get(TEXT)) for m in examples])
+                scores = self._out_of_fold_scores(matrix, labels, np.array(groups), is_concern, width)
+                if self._config["threshold"] == "auto":
+                    self._thresholds = self._best_thresholds(scores, labels, is_concern, languages)
+                    logger.info("DomainClassifier thresholds chosen out of fold: %s", self._thresholds)
+                if self._config["domain_choice"]:
+                    self._choice = self._fit_choice(scores, labels, is_concern, examples, languages)
+            weights, biases = final.result()
         self._similar = self._fit_similar(matrix, labels, np.flatnonzero(is_concern), width)
         self._vocabulary = {k: int(v) for k, v in vectorizer.vocabulary_.items()}
         self._idf = vectorizer.idf_.astype(np.float32)
