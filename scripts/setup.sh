@@ -12,9 +12,7 @@ fi
 stamp=".venv/.installed-$(cat pyproject.toml constraints.txt | sha256sum | cut -c1-16)"
 if [ ! -f "$stamp" ]; then
   .venv/bin/pip install --quiet --upgrade "pip<25" wheel
-  # --no-compile: Python compiles a module when it is first imported; compiling all of
-  # TensorFlow's and Rasa's at install time cost CI twenty seconds for modules never imported.
-  .venv/bin/pip install --quiet --no-compile -c constraints.txt -e ".[test]"
+  .venv/bin/pip install --quiet -c constraints.txt -e ".[test]"
   touch "$stamp"
 fi
 
