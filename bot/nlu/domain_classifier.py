@@ -183,7 +183,7 @@ class DomainClassifier(GraphComponent):
         width = len(vectorizer.vocabulary_)
         with ThreadPoolExecutor(max_workers=1) as background:
             # The final regressions fit while the folds are scored and the choice is fitted: those
-            # steps run on one core in Python, and would leave the other idle (half a minute).
+            # steps run on one core in Python and would leave the other idle. The model is the same.
             final = background.submit(self._fit, matrix, labels)
             if self._config["threshold"] == "auto" or self._config["domain_choice"]:
                 languages = np.array([detect_language(m.get(TEXT)) for m in examples])
