@@ -12,7 +12,7 @@ import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterable
+from typing import Iterable, Optional
 
 from bot.paths import MODEL_NAME, MODEL_PATH, MODELS_DIR, PROJECT_ROOT
 
@@ -44,9 +44,9 @@ def is_up_to_date() -> bool:
     )
 
 
-def rasa_train(out_dir: Path, name: str) -> int:
+def rasa_train(out_dir: Path, name: str, log_path: Optional[Path] = None) -> int:
     """`rasa train` of the project into out_dir/name.tar.gz (bot.retrain trains its candidate
-    with this, beside the current model)."""
+    with this, beside the current model; bench.training_time reads Rasa's log from log_path)."""
     out_dir.mkdir(parents=True, exist_ok=True)
     command = [
         sys.executable, "-m", "rasa", "train",
@@ -58,7 +58,11 @@ def rasa_train(out_dir: Path, name: str) -> int:
     # Rasa's training cache keys on config and data, not on the custom components' code or
     # their YAML (rules, lexicon): a stale cached component would be trained on old code.
     environment = {**os.environ, "RASA_MAX_CACHE_SIZE": "0"}
-    return subprocess.run(command, cwd=PROJECT_ROOT, env=environment).returncode
+    if log_path is None:
+        return subprocess.run(command, cwd=PROJECT_ROOT, env=environment).returncode
+    with open(log_path, "w", encoding="utf-8") as log:
+        return subprocess.run(command, cwd=PROJECT_ROOT, env=environment, stdout=log,
+                              stderr=subprocess.STDOUT).returncode
 
 
 def train() -> int:
