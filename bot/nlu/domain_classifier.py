@@ -21,7 +21,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.constants import TOKENS_NAMES
 from rasa.nlu.tokenizers.tokenizer import Tokenizer
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import TfidfVectorizer
@@ -45,6 +45,7 @@ logger = logging.getLogger(__name__)
 DOMAINS = "domains"
 OUT_OF_SCOPE = "out_of_scope"
 DOMAIN_SCORES = "domain_scores"
+OTHER = "other"
 
 
 @DefaultV1Recipe.register(
@@ -386,7 +387,9 @@ class DomainClassifier(GraphComponent):
             top = max(scores.values(), default=0.0)
             language = detect_language(message.get(TEXT) or "")
             threshold, share = self._thresholds_for(language)
-            self._settle_intent(message, outside, top, threshold)
+            # 「その他」 also holds everyday trouble that is a municipal question (ゴミの分別).
+            welfare_top = max((score for code, score in scores.items() if code != OTHER), default=0.0)
+            self._settle_intent(message, outside, top, welfare_top, threshold)
             if self._choice is not None and top > 0:
                 chosen = self._chosen_by_choice(message, scores, language)
             else:
@@ -417,20 +420,23 @@ class DomainClassifier(GraphComponent):
                                       floor=self._config["concern_floor"])
         return [self._domain_codes[i] for i in indices]
 
-    def _settle_intent(self, message: Message, outside: float, top: float, threshold: float) -> None:
+    def _settle_intent(self, message: Message, outside: float, top: float, welfare_top: float,
+                       threshold: float) -> None:
         """Concern or not, where the intent classifier and the domain scores disagree.
 
         Out of scope only when this component's own out-of-scope score says so (it was trained
-        against every concern); a concern when a domain is clearly named, even if the intent
-        classifier leaned towards out of scope or read a short worry as a social act."""
+        against every concern) and no welfare need scores higher: 「where is the nearest food
+        bank」 is worded like a question about the library, but it asks for food. A concern when a
+        domain is clearly named, even if the intent classifier leaned towards out of scope, read a
+        short worry as a social act, or hesitated between the two."""
         intent = self._intent_name(message)
-        if outside >= self._config["out_of_scope_threshold"] and intent in ("describe_concern", "nlu_fallback", OUT_OF_SCOPE):
-            message.set(INTENT, {"name": OUT_OF_SCOPE, "confidence": max(outside, _confidence(message))},
-                        add_to_output=True)
-        elif intent == OUT_OF_SCOPE and top >= threshold:
-            message.set(INTENT, {"name": "describe_concern", "confidence": top}, add_to_output=True)
+        if (outside >= self._config["out_of_scope_threshold"] and outside >= welfare_top
+                and intent in ("describe_concern", "nlu_fallback", OUT_OF_SCOPE)):
+            _settle(message, OUT_OF_SCOPE, max(outside, _confidence(message)))
+        elif intent in ("describe_concern", OUT_OF_SCOPE) and top >= threshold:
+            _settle(message, "describe_concern", max(top, _confidence(message)) if intent != OUT_OF_SCOPE else top)
         elif intent in SOCIAL_ACTS and top >= self._config["concern_over_social_act"]:
-            message.set(INTENT, {"name": "describe_concern", "confidence": top}, add_to_output=True)
+            _settle(message, "describe_concern", top)
 
     def _thresholds_for(self, language: str) -> List[float]:
         if "*" in self._thresholds:
@@ -447,6 +453,17 @@ class DomainClassifier(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+def _settle(message: Message, intent: str, confidence: float) -> None:
+    """Sets the intent this component decided, first in the ranking as well: Rasa's
+    FallbackClassifier, which runs next, reads the ranking and would otherwise undo the decision
+    when the intent classifier's two best guesses were close."""
+    # The others keep their order, within what the decided confidence leaves of 1.
+    ranking = [{**entry, "confidence": min(float(entry.get("confidence") or 0.0), 1.0 - confidence)}
+               for entry in message.get(INTENT_RANKING_KEY) or [] if entry.get("name") != intent]
+    message.set(INTENT, {"name": intent, "confidence": confidence}, add_to_output=True)
+    message.set(INTENT_RANKING_KEY, [{"name": intent, "confidence": confidence}, *ranking], add_to_output=True)
 
 
 def _confidence(message: Message) -> float:
