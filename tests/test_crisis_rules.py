@@ -74,6 +74,9 @@ from bot.nlu.crisis_rules import detect_crisis
         ("イシキ ナイ", "medical_emergency"),
         # Ending a life tonight, told with the words that also close a chat.
         ("今夜で全部終わりにします。今までお世話になりました", "suicide_self_harm"),
+        # A time and a plain 死にます: said in two words, too few for the learned model to show
+        # the lines on its own (bot/nlu/crisis_detector.py `model_min_words`).
+        ("いまから死にます", "suicide_self_harm"),
         ("My boyfriend says he will kill me tonight", "violence_now"),
         ("he says he'll finish us once he's back", "violence_now"),
     ],
