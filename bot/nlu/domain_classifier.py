@@ -433,8 +433,10 @@ class DomainClassifier(GraphComponent):
         if (outside >= self._config["out_of_scope_threshold"] and outside >= welfare_top
                 and intent in ("describe_concern", "nlu_fallback", OUT_OF_SCOPE)):
             _settle(message, OUT_OF_SCOPE, max(outside, _confidence(message)))
-        elif intent in ("describe_concern", OUT_OF_SCOPE) and top >= threshold:
-            _settle(message, "describe_concern", max(top, _confidence(message)) if intent != OUT_OF_SCOPE else top)
+        elif intent == OUT_OF_SCOPE and top >= threshold:
+            _settle(message, "describe_concern", top)
+        elif intent == "describe_concern" and top >= threshold:
+            _settle(message, "describe_concern", max(top, _confidence(message)))
         elif intent in SOCIAL_ACTS and top >= self._config["concern_over_social_act"]:
             _settle(message, "describe_concern", top)
 
