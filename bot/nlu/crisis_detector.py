@@ -258,7 +258,8 @@ class CrisisDetector(GraphComponent):
             return result
         result[CRISIS_SCORE] = estimate.score
         plain_act = self._plain_dialogue_act(message)
-        thin = content_words(message) < self._config["model_min_words"]
+        # Counted only where it can change the answer: most messages score under the band.
+        thin = estimate.score >= self._model.low and content_words(message) < self._config["model_min_words"]
         if estimate.score >= self._model.high and not plain_act and not thin:
             result.update({CRISIS: True, CRISIS_SOURCE: "model", CRISIS_CATEGORIES: list(estimate.categories)})
         elif estimate.score >= self._model.high or (estimate.score >= self._model.low and not plain_act and not thin):
