@@ -258,8 +258,10 @@ def main(argv: Optional[List[str]] = None) -> int:
             f"unseen-{args.set}",
             f"Unseen writers, set {args.set}: crisis, domains, English, out of scope",
             command,
-            f"Run {datetime.date.today().isoformat()}; before = {args.before_label}, with its own trained model. "
-            f"Frozen set: `bench/data/unseen_{args.set}/`. {_provenance(folder)}\n\n{text}",
+            f"Run {datetime.date.today().isoformat()}; "
+            + (f"before = {args.before_label}, with its own trained model. " if args.before_checkout
+               else "this checkout's model alone (no before). ")
+            + f"Frozen set: `bench/data/unseen_{args.set}/`. {_provenance(folder)}\n\n{text}",
         )
     return 0
 
