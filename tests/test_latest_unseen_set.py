@@ -1,54 +1,71 @@
-"""The newest frozen set of strangers' messages, through the trained pipeline residents hit.
+"""Recent frozen sets of strangers' messages, through the trained pipeline residents hit.
 
-Set 2026-11ac (bench/data/unseen_2026-11ac) was written by people who saw neither rules nor data and
-measured with the final model of the session that built it (BENCHMARKS.md, set 2026-11ac). Floors
-sit a little under those figures, ceilings at issue 8's targets: a change that loses people in danger, raises false alarms
-or loses domains, in Japanese or English, fails here.
+Each set (bench/data/unseen_<set>) was written by people who saw neither rules nor data, and
+measured with a final model no change was tuned to (BENCHMARKS.md, that set's section). Floors
+sit a little under those figures, ceilings at issue 8's targets: a change that loses people in
+danger, raises false alarms or loses domains, in Japanese or English, fails here.
 """
+from dataclasses import dataclass
+from typing import Dict
+
 import pytest
 
 from bench.unseen_report import DATA, load_set
 
-SET = "2026-11ac"
-# Measured on 2026-11-30 (session 12): reached 1.000, directly 0.975, banner 0.026, question 0.050;
-# domains micro-F1 0.866 (English 0.887, Japanese 0.856).
-FLOOR_REACHED = 0.97
-FLOOR_DIRECT = 0.95
-CEILING_BANNER = 0.05
-CEILING_QUESTION = 0.10
-FLOOR_DOMAINS = {"all": 0.855, "english": 0.875, "japanese": 0.845}
+
+@dataclass(frozen=True)
+class Floors:
+    reached: float
+    direct: float
+    domains: Dict[str, float]
+    banner: float = 0.05
+    question: float = 0.10
 
 
-@pytest.fixture(scope="module")
-def latest(parse):
-    cases = load_set(DATA / f"unseen_{SET}")
-    return {role: [(case, parse(case["text"])) for case in group] for role, group in cases.items()}
+SETS = {
+    # Measured on 2026-11-30 (session 12): reached 1.000, directly 0.975, banner 0.026, question 0.050;
+    # domains micro-F1 0.866 (English 0.887, Japanese 0.856).
+    "2026-11ac": Floors(0.97, 0.95, {"all": 0.855, "english": 0.875, "japanese": 0.845}),
+    # Measured on 2026-12-01 (session 17, the model of 5eac9e6, lines never read): reached 1.000,
+    # directly 1.000, banner 0.024, question 0.074; domains 0.858 (English 0.872, Japanese 0.851).
+    "2026-11ak": Floors(0.97, 0.97, {"all": 0.847, "english": 0.86, "japanese": 0.84}),
+}
 
 
-def test_people_in_danger_reach_the_lines(latest):
-    danger = [result for _, result in latest["danger"]]
+@pytest.fixture(scope="module", params=sorted(SETS))
+def frozen(request, parse):
+    cases = load_set(DATA / f"unseen_{request.param}")
+    parsed = {role: [(case, parse(case["text"])) for case in group] for role, group in cases.items()}
+    return SETS[request.param], parsed
+
+
+def test_people_in_danger_reach_the_lines(frozen):
+    floors, parsed = frozen
+    danger = [result for _, result in parsed["danger"]]
     reached = sum(r["crisis"] or r["safety_check"] for r in danger) / len(danger)
     direct = sum(r["crisis"] for r in danger) / len(danger)
-    assert reached >= FLOOR_REACHED, f"reached {reached:.3f}"
-    assert direct >= FLOOR_DIRECT, f"directly {direct:.3f}"
+    assert reached >= floors.reached, f"reached {reached:.3f}"
+    assert direct >= floors.direct, f"directly {direct:.3f}"
 
 
-def test_calm_messages_rarely_raise_the_banner_or_the_question(latest):
-    calm = [result for role in ("lookalike", "ordinary", "scope") for _, result in latest[role]]
+def test_calm_messages_rarely_raise_the_banner_or_the_question(frozen):
+    floors, parsed = frozen
+    calm = [result for role in ("lookalike", "ordinary", "scope") for _, result in parsed[role]]
     banner = sum(r["crisis"] for r in calm) / len(calm)
     question = sum(r["safety_check"] and not r["crisis"] for r in calm) / len(calm)
-    assert banner <= CEILING_BANNER, f"banner {banner:.3f}"
-    assert question <= CEILING_QUESTION, f"question {question:.3f}"
+    assert banner <= floors.banner, f"banner {banner:.3f}"
+    assert question <= floors.question, f"question {question:.3f}"
 
 
-@pytest.mark.parametrize("group", sorted(FLOOR_DOMAINS))
-def test_ordinary_concerns_get_their_domains(latest, group):
+@pytest.mark.parametrize("group", ["all", "english", "japanese"])
+def test_ordinary_concerns_get_their_domains(frozen, group):
+    floors, parsed = frozen
     tp = wrong = 0
-    for case, result in latest["ordinary"]:
+    for case, result in parsed["ordinary"]:
         language = "english" if case.get("style") == "english" else "japanese"
         if group not in ("all", language):
             continue
         gold, found = set(case["domains"]), set(result.get("domains") or [])
         tp, wrong = tp + len(gold & found), wrong + len(gold ^ found)
     f1 = 2 * tp / (2 * tp + wrong)
-    assert f1 >= FLOOR_DOMAINS[group], f"{group} domain micro-F1 {f1:.3f}"
+    assert f1 >= floors.domains[group], f"{group} domain micro-F1 {f1:.3f}"
