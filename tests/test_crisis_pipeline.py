@@ -8,10 +8,14 @@ import json
 
 import numpy as np
 import pytest
+from rasa.nlu.constants import TOKENS_NAMES
+from rasa.shared.nlu.training_data.message import Message
 from sklearn.feature_extraction.text import TfidfVectorizer
 
+from bot.nlu.crisis_detector import content_words
 from bot.nlu.crisis_rules import detect_crisis
 from bot.nlu.crisis_model import CrisisModel, CrisisModelSettings
+from bot.nlu.japanese_tokenizer import japanese_tokens
 from bot.paths import PROJECT_ROOT
 
 UNSEEN = PROJECT_ROOT / "bench" / "data" / "unseen_2026-11"
@@ -160,11 +164,6 @@ def test_content_words_are_counted_in_japanese_and_english(text, words):
 
 
 def _content_words(text):
-    from bot.nlu.crisis_detector import content_words
-    from bot.nlu.japanese_tokenizer import japanese_tokens
-    from rasa.nlu.constants import TOKENS_NAMES
-    from rasa.shared.nlu.training_data.message import Message
-
     return content_words(Message(data={"text": text, TOKENS_NAMES["text"]: japanese_tokens(text)}))
 
 

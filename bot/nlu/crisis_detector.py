@@ -310,7 +310,7 @@ def content_words(message: Message) -> int:
     text = message.get(TEXT) or ""
     tokens = message.get(TOKENS_NAMES[TEXT]) or []
     if detect_language(text) == JAPANESE:
-        return sum(1 for token in tokens if (token.data or {}).get("pos") in _CONTENT_POS)
+        return sum(1 for token in tokens if token.get("pos") in _CONTENT_POS)
     return sum(1 for token in tokens
                if token.text.isascii() and token.text.isalpha() and len(token.text) > 1
                and token.text.lower() not in ENGLISH_STOP_WORDS)
