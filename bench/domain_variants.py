@@ -119,6 +119,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     print(text)
     if args.write_benchmarks:
         command = ".venv/bin/python -m bench.domain_variants " + " ".join(f"--variant '{v}'" for v in args.variant)
+        if args.sets != READ_SETS:
+            command += f" --sets {args.sets}"
         replace_section("domain-variants", "Domain model variants on the sets already read", command + " --write-benchmarks",
                         "For choosing a setting only; the choice is measured on a fresh set (see the unseen sets below).\n\n"
                         + text)

@@ -7,7 +7,10 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.concern_labels import UnknownDomainError
-from bot.nlu.domain_classifier import DomainClassifier
+import numpy as np
+import scipy.sparse as sp
+
+from bot.nlu.domain_classifier import DomainClassifier, log_count_ratio
 from bot.nlu.japanese_tokenizer import JapaneseTokenizer
 from bot.taxonomy import load_taxonomy
 
@@ -77,7 +80,7 @@ COMPOUND = [
 def test_the_learned_choice_names_both_needs_of_a_compound_concern_after_a_save_and_load(tmp_path):
     (tmp_path / "single").mkdir()
     (tmp_path / "compound").mkdir()
-    text = "祖母が認知症で、借金が返せない"
+    text = "父の物忘れがひどくて、生活費が足りない"
     # Taught only single needs, it names one; taught that they come together, it names both.
     single = _train(tmp_path / "single", TINY * 3)(text).get("domains")
     both = _train(tmp_path / "compound", TINY * 3 + COMPOUND * 3)(text).get("domains")
@@ -107,6 +110,25 @@ def test_the_most_similar_training_concerns_move_the_scores_and_are_kept_with_th
     # Its three nearest training concerns are all elderly: after a save and load the blend
     # raises elderly and lowers poverty against the regressions alone.
     assert blended["elderly"] > alone["elderly"] and blended["poverty"] < alone["poverty"]
+
+
+def test_a_feature_found_only_in_one_domains_examples_is_scaled_up_for_it():
+    # Columns: seen only with the domain, only elsewhere, everywhere; then one word-vector column.
+    present = sp.csr_matrix(np.array([[1, 0, 1], [1, 0, 1], [0, 1, 1], [0, 1, 1]], dtype=np.float32))
+    scale = log_count_ratio(present, np.array([True, True, False, False]), columns=4)
+    assert scale[0] > 0 > scale[1]
+    assert scale[2] == pytest.approx(0.0, abs=1e-6) and scale[3] == 1.0
+
+
+def test_the_log_count_ratio_makes_a_domains_own_words_count_more_after_a_save_and_load(tmp_path):
+    (tmp_path / "plain").mkdir()
+    (tmp_path / "scaled").mkdir()
+    alone = {"neighbour_weight": 0.0, "domain_choice": False, "C": 8.0}
+    text = "物忘れ"
+    plain = _train(tmp_path / "plain", TINY, {**alone, "log_count_ratio": False})(text).get("domain_scores")
+    scaled = _train(tmp_path / "scaled", TINY, {**alone, "log_count_ratio": True})(text).get("domain_scores")
+    # 物忘れ was written only in an elderly example: scaled, it leans further towards elderly.
+    assert scaled["elderly"] - scaled["poverty"] > plain["elderly"] - plain["poverty"]
 
 
 def test_english_is_read_with_what_the_japanese_examples_taught(tmp_path):

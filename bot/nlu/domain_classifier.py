@@ -84,8 +84,15 @@ class DomainClassifier(GraphComponent):
             # A message the intent classifier reads as a concern gets its best domain when that scores at
             # least this much, so a resident who wrote a worry is never left with none.
             "concern_floor": 0.3,
-            # Inverse regularisation strength of each per-domain regression.
-            "C": 8.0,
+            # Each domain's regression reads the sparse features scaled by how much more often
+            # they occur in that domain's examples than in the rest (log-count ratio, as in
+            # Wang & Manning's NB-SVM): on the 33 unseen sets already read, micro-F1 of the raw
+            # scores 0.862 → 0.870, better on 31 of them (`bench.domain_variants` for the whole
+            # choice). The scale is folded into the stored weights: reading a message is unchanged.
+            "log_count_ratio": True,
+            # Inverse regularisation strength of each per-domain regression (8 was best without
+            # the scaling above, 20 with it: 3 and 50 did worse).
+            "C": 20.0,
             "min_df": 1,
             # Weight of the mean word vector next to the TF-IDF features (0 turns it off).
             "word_vector_weight": 1.0,
@@ -185,7 +192,7 @@ class DomainClassifier(GraphComponent):
         with ThreadPoolExecutor(max_workers=1) as background:
             # The final regressions fit while the folds are scored and the choice is fitted: those
             # steps run on one core in Python and would leave the other idle. The model is the same.
-            final = background.submit(self._fit, matrix, labels)
+            final = background.submit(self._fit, matrix, labels, width)
             if self._config["threshold"] == "auto" or self._config["domain_choice"]:
                 languages = np.array([detect_language(m.get(TEXT)) for m in examples])
                 scores = self._out_of_fold_scores(matrix, labels, np.array(groups), is_concern, width)
@@ -202,9 +209,12 @@ class DomainClassifier(GraphComponent):
         self._persist()
         return self._resource
 
-    def _fit(self, matrix: sp.csr_matrix, labels: np.ndarray) -> tuple:
+    def _fit(self, matrix: sp.csr_matrix, labels: np.ndarray, width: int) -> tuple:
+        """One regression per column of `labels`; `width`: how many of the matrix's columns are
+        sparse features (the word vector follows them)."""
         weights = np.zeros((labels.shape[1], matrix.shape[1]), dtype=np.float32)
         biases = np.full(labels.shape[1], -10.0, dtype=np.float32)
+        present = matrix[:, :width].astype(bool).astype(np.float32) if self._config["log_count_ratio"] else None
 
         def fit_one(index: int) -> None:
             positives = labels[:, index]
@@ -212,10 +222,14 @@ class DomainClassifier(GraphComponent):
                 code = (self._domain_codes + [OUT_OF_SCOPE])[index]
                 logger.warning("Domain '%s' has no contrasting examples; it stays off.", code)
                 return
+            scale = (np.ones(matrix.shape[1], dtype=np.float32) if present is None
+                     else log_count_ratio(present, positives, matrix.shape[1]))
             model = LogisticRegression(C=self._config["C"], class_weight="balanced", max_iter=3000,
                                        solver="liblinear", random_state=0)
-            model.fit(matrix, positives)
-            weights[index] = model.coef_[0]
+            model.fit(matrix @ sp.diags(scale), positives)
+            # Reading the scaled features with these weights is reading the raw ones with
+            # weights × scale.
+            weights[index] = model.coef_[0] * scale
             biases[index] = model.intercept_[0]
 
         # liblinear leaves the GIL while it fits, so the domains' regressions share the cores:
@@ -242,7 +256,7 @@ class DomainClassifier(GraphComponent):
         scores = np.zeros(labels.shape, dtype=np.float32)
         folds = GroupKFold(n_splits=self._config["threshold_folds"])
         for train_rows, test_rows in folds.split(matrix, groups=groups):
-            weights, biases = self._fit(matrix[train_rows], labels[train_rows])
+            weights, biases = self._fit(matrix[train_rows], labels[train_rows], width)
             logits = matrix[test_rows] @ weights.T + biases
             scores[test_rows] = 1.0 / (1.0 + np.exp(-logits))
             similar = self._fit_similar(matrix, labels, train_rows[is_concern[train_rows]], width)
@@ -455,6 +469,15 @@ class DomainClassifier(GraphComponent):
 
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         return training_data
+
+
+def log_count_ratio(present: sp.csr_matrix, positives: np.ndarray, columns: int) -> np.ndarray:
+    """Per column, log of how much likelier a feature is among one domain's examples than among
+    the others (each count plus one); 1 for the columns after the sparse features."""
+    in_domain = np.asarray(present[positives].sum(axis=0)).ravel() + 1.0
+    elsewhere = np.asarray(present[~positives].sum(axis=0)).ravel() + 1.0
+    ratio = np.log((in_domain / in_domain.sum()) / (elsewhere / elsewhere.sum()))
+    return np.concatenate([ratio, np.ones(columns - present.shape[1])]).astype(np.float32)
 
 
 def _settle(message: Message, intent: str, confidence: float) -> None:
