@@ -12,6 +12,17 @@ def test_romaji_spells_particles_as_they_sound():
     assert romaji_form("母は家へ帰る") == "haha wa ie e kaeru"
 
 
+def test_family_words_are_rewritten_as_residents_say_them_not_kanji_by_kanji():
+    # The dictionary reads お母さん as お + 母 (はは) + さん; residents write おかあさん.
+    assert hiragana_form("お母さんとお父さんが明日来る") == "おかあさんとおとうさんがあしたくる"
+    assert romaji_form("母ちゃんが心配") == "kaachan ga shinpai"
+
+
+def test_romaji_keeps_a_word_and_its_endings_together_with_the_doubled_consonant():
+    # 困っ + て + い + ます is typed "komatte imasu", not "koma te i masu".
+    assert romaji_form("お金に困っています") == "okane ni komatte imasu"
+
+
 @pytest.mark.parametrize("text", ["My mother has dementia", "ははが しんぱいです", ""])
 def test_no_rewriting_without_kanji_to_take_away(text):
     assert writing_variant(text) is None

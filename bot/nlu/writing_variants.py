@@ -17,21 +17,56 @@ from bot.nlu.romaji import from_kana
 # Particles are spelt as they sound in rōmaji: 母は → haha wa, 家へ → ie e, 本を → hon o.
 _PARTICLE_SOUNDS = {"は": "wa", "へ": "e", "を": "o"}
 
+# Parts typed joined to the word before them: auxiliaries (ます, た, ない), suffixes (さん), and
+# the particles that conjugate a verb (て, で, ば).
+_ENDING_POS = {"助動詞", "接尾辞"}
+_JOINED_PARTICLES = {"て", "で", "ば", "ちゃ", "じゃ", "たり", "だり"}
+
+# Words the dictionary splits and reads one kanji at a time: お母さん is お + 母 (はは) + さん,
+# which would teach おははさん where residents write おかあさん. Longest first.
+_SPOKEN_READINGS = (
+    ("お祖母ちゃん", "おばあちゃん"), ("お祖父ちゃん", "おじいちゃん"),
+    ("お祖母さん", "おばあさん"), ("お祖父さん", "おじいさん"),
+    ("お母さん", "おかあさん"), ("お父さん", "おとうさん"), ("お兄さん", "おにいさん"), ("お姉さん", "おねえさん"),
+    ("お母ちゃん", "おかあちゃん"), ("お父ちゃん", "おとうちゃん"), ("お兄ちゃん", "おにいちゃん"),
+    ("お姉ちゃん", "おねえちゃん"),
+    ("母さん", "かあさん"), ("父さん", "とうさん"), ("兄さん", "にいさん"), ("姉さん", "ねえさん"),
+    ("母ちゃん", "かあちゃん"), ("父ちゃん", "とうちゃん"), ("兄ちゃん", "にいちゃん"), ("姉ちゃん", "ねえちゃん"),
+    ("明日", "あした"), ("日本", "にほん"),
+)
+
 
 def hiragana_form(text: str) -> str:
-    return "".join(m.reading if _has_kanji_or_kana(m.text) else m.text for m in analyze(text))
+    return "".join(m.reading if _has_kanji_or_kana(m.text) else m.text for m in analyze(_spoken(text)))
 
 
 def romaji_form(text: str) -> str:
+    """Rōmaji as residents type it: a word with its endings in one piece (komatte imasu,
+    okaasan, haraemasen), so a doubled consonant (困っ + て) is spelt across the join."""
     words: List[str] = []
-    for morpheme in analyze(text):
+    attach = False
+    for morpheme in analyze(_spoken(text)):
         if morpheme.pos == "助詞" and morpheme.text in _PARTICLE_SOUNDS:
             words.append(_PARTICLE_SOUNDS[morpheme.text])
-        elif _has_kanji_or_kana(morpheme.text):
-            words.append(from_kana(morpheme.reading))
-        elif morpheme.text.strip():
-            words.append(morpheme.text)
-    return " ".join(words)
+            attach = False
+            continue
+        if not morpheme.text.strip():
+            continue
+        kana = morpheme.reading if _has_kanji_or_kana(morpheme.text) else morpheme.text
+        if words and (attach or _is_ending(morpheme)) and not _is_punctuation(words[-1][-1]):
+            words[-1] += kana
+        else:
+            words.append(kana)
+        attach = morpheme.pos == "接頭辞"
+    return " ".join(from_kana(word) for word in words)
+
+
+def _is_ending(morpheme) -> bool:
+    return morpheme.pos in _ENDING_POS or (morpheme.pos == "助詞" and morpheme.text in _JOINED_PARTICLES)
+
+
+def _is_punctuation(char: str) -> bool:
+    return not (char.isalnum() or 0x3041 <= ord(char) <= 0x30FA)
 
 
 def writing_variant(text: str) -> str | None:
@@ -41,6 +76,12 @@ def writing_variant(text: str) -> str | None:
         return None
     digest = hashlib.sha256(text.encode("utf-8")).digest()[0]
     return hiragana_form(text) if digest % 3 else romaji_form(text)
+
+
+def _spoken(text: str) -> str:
+    for written, spoken in _SPOKEN_READINGS:
+        text = text.replace(written, spoken)
+    return text
 
 
 def _is_kanji(char: str) -> bool:
