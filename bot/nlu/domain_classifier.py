@@ -1,7 +1,8 @@
 """Multi-label classification of a resident's concern into welfare domains.
 
 One independent logistic regression per taxonomy domain over TF-IDF weighted lemma and
-character n-gram features plus the mean word vector of the message, so any combination
+character n-gram features (scaled for each domain by their log-count ratio, as in NB-SVM) plus
+the mean word vector of the message, so any combination
 of domains can come out, including ones no training example had; blended with the domains of
 the most similar training concerns (bot/nlu/similar_examples.py). The model is stored as
 plain arrays and JSON (no pickle).
