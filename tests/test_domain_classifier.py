@@ -1,5 +1,7 @@
 """The domain classifier: a component test on tiny data, then the trained model on compound concerns."""
+import numpy as np
 import pytest
+import scipy.sparse as sp
 from rasa.engine.graph import ExecutionContext, GraphSchema
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -7,9 +9,6 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bot.nlu.concern_labels import UnknownDomainError
-import numpy as np
-import scipy.sparse as sp
-
 from bot.nlu.domain_classifier import DomainClassifier, log_count_ratio
 from bot.nlu.japanese_tokenizer import JapaneseTokenizer
 from bot.taxonomy import load_taxonomy
