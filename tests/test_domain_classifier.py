@@ -130,6 +130,23 @@ def test_the_log_count_ratio_makes_a_domains_own_words_count_more_after_a_save_a
     assert scaled["elderly"] - scaled["poverty"] > plain["elderly"] - plain["poverty"]
 
 
+@pytest.mark.parametrize("text, right, wrong, gain", [
+    ("haha ga ninchishou de shinpai desu", "elderly", "poverty", 0.1),
+    ("shakkin ga kaesenai", "poverty", "elderly", 0.1),
+    ("ははがにんちしょうでしんぱいです", "elderly", "poverty", 0.05),
+])
+def test_a_worry_typed_in_romaji_or_kana_is_read_like_the_kanji_examples(tmp_path, text, right, wrong, gain):
+    (tmp_path / "text").mkdir()
+    (tmp_path / "reading").mkdir()
+    # Every example is in kanji and no kana rewriting is made: only the reading links the two.
+    kanji_only = {"writing_variants": False, "neighbour_weight": 0.0, "domain_choice": False}
+    without = _train(tmp_path / "text", TINY, {**kanji_only, "reading_ngrams": False})(text).get("domain_scores")
+    read = _train(tmp_path / "reading", TINY, {**kanji_only, "reading_ngrams": True})(text)
+    assert read.get("domains") == [right]
+    scores = read.get("domain_scores")
+    assert scores[right] - scores[wrong] > without[right] - without[wrong] + gain
+
+
 def test_english_is_read_with_what_the_japanese_examples_taught(tmp_path):
     (tmp_path / "off").mkdir()
     (tmp_path / "on").mkdir()

@@ -39,6 +39,13 @@ def _lexicon() -> Dict[str, Tuple[str, ...]]:
     return {domain: tuple(fold_for_matching(str(term)) for term in terms) for domain, terms in raw.items()}
 
 
+def reading_features(readings: Sequence[str], sizes: Iterable[int] = (2, 3)) -> List[str]:
+    """Character n-grams over the message's kana reading: 母が認知症 and ははがにんちしょう (and
+    haha ga ninchishou, read as kana) share them, whatever script the resident typed in."""
+    spoken = fold_for_matching("".join(readings))
+    return [f"k:{spoken[i:i + n]}" for n in sizes for i in range(len(spoken) - n + 1)]
+
+
 def lexicon_features(text: str) -> List[str]:
     """One `lex:DOMAIN` feature per curated term found: words no training example used
     (ナマポ, 督促, 地域包括) still point at their domain."""
