@@ -24,8 +24,9 @@ class Floors:
 
 
 SETS = {
-    # Measured on 2026-12-01 (session 18's final model, lines never read): reached 1.000, directly
-    # 0.975, banner 0.028, question 0.093; domains 0.854 (English 0.849, Japanese 0.856).
+    # Measured on 2026-12-01 (session 18's final model, before its lines were read in session 19's
+    # error analysis): reached 1.000, directly 0.975, banner 0.028, question 0.093; domains 0.854
+    # (English 0.849, Japanese 0.856).
     "2026-11an": Floors(0.97, 0.95, {"all": 0.845, "english": 0.84, "japanese": 0.845}),
     # Measured on 2026-12-02 (session 18's final model, kept in session 19; lines never read):
     # ao reached 0.988, directly 0.975, banner 0.028, question 0.067, domains 0.886 (English 0.915,

@@ -28,9 +28,9 @@ def lemma_features(lemmas: Sequence[str], pos: Sequence[str]) -> List[str]:
     return words + pairs
 
 
-def char_features(text: str, sizes: Iterable[int] = (1, 2, 3)) -> List[str]:
+def char_features(text: str, sizes: Iterable[int] = (1, 2, 3), prefix: str = "c:") -> List[str]:
     folded = fold_for_matching(text)
-    return [f"c:{folded[i:i + n]}" for n in sizes for i in range(len(folded) - n + 1)]
+    return [f"{prefix}{folded[i:i + n]}" for n in sizes for i in range(len(folded) - n + 1)]
 
 
 @functools.lru_cache(maxsize=1)
@@ -42,8 +42,7 @@ def _lexicon() -> Dict[str, Tuple[str, ...]]:
 def reading_features(readings: Sequence[str], sizes: Iterable[int] = (2, 3)) -> List[str]:
     """Character n-grams over the message's kana reading: 母が認知症 and ははがにんちしょう (and
     haha ga ninchishou, read as kana) share them, whatever script the resident typed in."""
-    spoken = fold_for_matching("".join(readings))
-    return [f"k:{spoken[i:i + n]}" for n in sizes for i in range(len(spoken) - n + 1)]
+    return char_features("".join(readings), sizes, prefix="k:")
 
 
 def lexicon_features(text: str) -> List[str]:
