@@ -41,10 +41,12 @@ def outcome(judge: CrisisDetector, text: str) -> str:
     return "direct" if result["crisis"] else "question" if result["safety_check"] else "none"
 
 
-def judged(judge: CrisisDetector, danger: List[str], calm: Dict[str, List[str]]) -> Dict[str, float]:
-    results = [outcome(judge, text) for text in danger]
-    row = {"direct": results.count("direct") / len(danger),
-           "reached": (len(results) - results.count("none")) / len(danger)}
+def judged(judge: CrisisDetector, danger: Dict[str, List[str]], calm: Dict[str, List[str]]) -> Dict[str, float]:
+    row = {}
+    for name, texts in danger.items():
+        results = [outcome(judge, text) for text in texts]
+        row[f"{name} direct"] = results.count("direct") / len(texts)
+        row[f"{name} reached"] = (len(results) - results.count("none")) / len(texts)
     for name, texts in calm.items():
         found = [outcome(judge, text) for text in texts]
         row[f"{name} banner"] = found.count("direct") / len(texts)
@@ -58,18 +60,21 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--sets", default=READ_SETS)
     parser.add_argument("--calm-file", type=Path)
     args = parser.parse_args(argv)
-    danger, calm_sets = [], []
+    danger_cases, calm_cases = [], []
     for name in args.sets.split(","):
         cases = load_set(DATA / f"unseen_{name}")
-        danger += [c["text"] for c in cases["danger"]]
-        calm_sets += [c["text"] for role in ("lookalike", "ordinary", "scope") for c in cases[role]]
-    calm = {"sets": calm_sets}
+        danger_cases += cases["danger"]
+        calm_cases += [c for role in ("lookalike", "ordinary", "scope") for c in cases[role]]
+    danger = {"danger": [c["text"] for c in danger_cases],
+              "English danger": [c["text"] for c in danger_cases if c.get("style") == "english"]}
+    calm_sets = [c["text"] for c in calm_cases]
+    calm = {"sets": calm_sets, "English": [c["text"] for c in calm_cases if c.get("style") == "english"]}
     if args.calm_file:
         calm["file"] = [json.loads(line)["text"] for line in args.calm_file.read_text(encoding="utf-8").splitlines()
                         if line.strip()]
     messages = training_messages()
     base = detector_config()
-    print(f"{len(danger)} danger-now and {len(calm_sets)} calm messages of {args.sets}; "
+    print(f"{len(danger['danger'])} danger-now and {len(calm_sets)} calm messages of {args.sets}; "
           f"{len(calm.get('file', []))} calm messages from the file", flush=True)
     for overrides in args.variant:
         config = {**base, **json.loads(overrides)}
@@ -77,7 +82,7 @@ def main(argv: Optional[List[str]] = None) -> int:
         model = CrisisDetector(config, None, None).fit_model(messages)
         row = judged(CrisisDetector(config, None, None, model=model), danger, calm)
         print(overrides, " ".join(f"{k}={v:.3f}" for k, v in row.items()),
-              f"(high {model.high:.3f}, low {model.low:.3f})", flush=True)
+              f"(high {model.high:.3f}, low {model.low:.3f}; per language {model.language_bands})", flush=True)
     return 0
 
 

@@ -250,3 +250,31 @@ def test_the_crisis_model_survives_a_save_and_load_without_pickle(tmp_path):
     loaded = CrisisModel.load(tmp_path)
     assert loaded.estimate(["a", "b"], np.zeros(2)) == model.estimate(["a", "b"], np.zeros(2))
     assert (loaded.high, loaded.low) == (model.high, model.low)
+
+
+def test_each_language_gets_thresholds_from_its_own_calm_messages(tmp_path):
+    """English calm messages that share words with danger score higher than Japanese ones; with
+    thresholds per language they raise the banner at the target rate, not several times it."""
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(30)]
+    features, danger, languages = [], [], []
+    for i in range(1200):
+        english, is_danger = i % 2 == 0, i % 10 == 0
+        row = list(rng.choice(words, size=6)) + (["danger"] if is_danger else [])
+        if english and (is_danger or rng.random() < 0.3):
+            row.append("shared")  # an everyday English word that danger messages also use
+        features.append(row)
+        danger.append(is_danger)
+        languages.append("en" if english else "ja")
+    danger = np.array(danger)
+    categories = ["suicide_self_harm" if d else None for d in danger]
+    settings = CrisisModelSettings(folds=3, word_vector_weight=0.0, per_language_thresholds=True, language_min_calm=300)
+    model = CrisisModel.fit(features, np.zeros((1200, 2)), danger, categories, settings, languages=languages)
+    assert set(model.language_bands) == {"en", "ja"}
+    assert model.bands("en")[0] > model.bands("ja")[0]
+    assert model.bands("fr") == (model.high, model.low)  # too few of it in training: the shared bands
+    model.save(tmp_path)
+    assert CrisisModel.load(tmp_path).bands("en") == model.bands("en")
+    unset = CrisisModel.fit(features, np.zeros((1200, 2)), danger, categories,
+                            CrisisModelSettings(folds=3, word_vector_weight=0.0), languages=languages)
+    assert unset.language_bands == {} and unset.bands("en") == (unset.high, unset.low)

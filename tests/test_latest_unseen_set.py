@@ -24,16 +24,18 @@ class Floors:
 
 
 SETS = {
-    # Measured on 2026-12-01 (session 18's final model, before its lines were read in session 19's
-    # error analysis): reached 1.000, directly 0.975, banner 0.028, question 0.093; domains 0.854
-    # (English 0.849, Japanese 0.856).
-    "2026-11an": Floors(0.97, 0.95, {"all": 0.845, "english": 0.84, "japanese": 0.845}),
-    # Measured on 2026-12-02 (session 18's final model, kept in session 19; lines never read):
-    # ao reached 0.988, directly 0.975, banner 0.028, question 0.067, domains 0.886 (English 0.915,
-    # Japanese 0.872); ap reached 1.000, directly 0.950, banner 0.026, question 0.087, domains
-    # 0.870 (English 0.872, Japanese 0.869).
-    "2026-11ao": Floors(0.97, 0.95, {"all": 0.875, "english": 0.90, "japanese": 0.86}),
-    "2026-11ap": Floors(0.97, 0.93, {"all": 0.86, "english": 0.86, "japanese": 0.86}),
+    # Measured on 2026-12-02 (session 20's label review, d009624; the lines of aq and as never read,
+    # ar's banner false alarms read after this measurement):
+    # aq reached 0.988, directly 0.950, banner 0.011, question 0.100, domains 0.888 (English 0.846,
+    # Japanese 0.907); ar reached 1.000, directly 0.963, banner 0.063, question 0.078, domains 0.881
+    # (English 0.862, Japanese 0.889); as reached 0.988, directly 0.975, banner 0.033, question
+    # 0.089, domains 0.870 (English 0.819, Japanese 0.893).
+    "2026-11aq": Floors(0.97, 0.93, {"all": 0.875, "english": 0.835, "japanese": 0.895}),
+    "2026-11as": Floors(0.97, 0.95, {"all": 0.86, "english": 0.81, "japanese": 0.885}),
+    # Over issue 8's 5 % banner target on this set: 20 of its 29 false alarms are English calm
+    # messages (13 % of them). The ceiling holds the measured figure so that it cannot grow;
+    # CrisisDetector's `per_language_thresholds` says why thresholds per language were not kept.
+    "2026-11ar": Floors(0.97, 0.95, {"all": 0.87, "english": 0.85, "japanese": 0.875}, banner=0.07),
 }
 
 

@@ -92,6 +92,13 @@ class CrisisDetector(GraphComponent):
             # At most this share of the training data's rule-caught danger may be asked about
             # first instead of shown at once (sets the model's `rule_doubt` threshold).
             "rule_doubt_rate": 0.02,
+            # The thresholds above per language (ja, en), each from its own calm examples. English
+            # calm messages raise the banner more often than the rest (fresh sets ai–ap: 1–8 % against
+            # 2–4 % of all; set 2026-11ar: 13 %). Off: on the 24 read sets (1,920 danger-now, 11,040 calm;
+            # `bench.crisis_variants`, session 20) English banners went 0.045 → 0.037 and questions
+            # 0.110 → 0.083, but English danger reached 0.988 → 0.982 and directly 0.935 → 0.925, and
+            # all danger reached 0.995 → 0.993: fewer people in danger reached, for targets already met.
+            "per_language_thresholds": False,
             "writing_variants": True,
             # Regressions fitted at once when training (one per core of the machine CI has).
             "training_threads": 2,
@@ -169,12 +176,16 @@ class CrisisDetector(GraphComponent):
             category_floor=self._config["category_floor"],
             word_vector_weight=self._config["word_vector_weight"],
             rule_doubt_rate=self._config["rule_doubt_rate"],
+            per_language_thresholds=self._config["per_language_thresholds"],
             training_threads=self._config["training_threads"],
         )
         rule_hits = np.array([f.is_crisis for f in findings], dtype=bool)
-        model = CrisisModel.fit(features, vectors, danger, categories, settings, np.array(groups), rule_hits)
-        logger.info("Crisis model: %d examples (%d danger); thresholds high %.3f, low %.3f, rule doubt %.3f",
-                    len(examples), int(danger.sum()), model.high, model.low, model.rule_doubt)
+        languages = [detect_language(m.get(TEXT) or "") for m in examples]
+        model = CrisisModel.fit(features, vectors, danger, categories, settings, np.array(groups), rule_hits,
+                                languages)
+        logger.info("Crisis model: %d examples (%d danger); thresholds high %.3f, low %.3f, rule doubt %.3f; "
+                    "per language %s", len(examples), int(danger.sum()), model.high, model.low, model.rule_doubt,
+                    model.language_bands)
         return model
 
     @staticmethod
@@ -245,8 +256,8 @@ class CrisisDetector(GraphComponent):
             return result  # a button payload carries no words to judge
         estimate = self._model.estimate(self._features(message, finding, keep=True), message_vector(message, keep=True))
         result[CRISIS_EVIDENCE] = estimate.evidence
-        result[CRISIS_BANDS] = {"high": self._model.high, "low": self._model.low,
-                                "bias": self._model.danger_bias}
+        high, low = self._model.bands(detect_language(text))
+        result[CRISIS_BANDS] = {"high": high, "low": low, "bias": self._model.danger_bias}
         if finding.is_crisis:
             model_doubts = estimate.score < self._model.rule_doubt and not self._rules.plainly_stated(text)
             if model_doubts or self._rules.doubted(text):
@@ -259,10 +270,10 @@ class CrisisDetector(GraphComponent):
         result[CRISIS_SCORE] = estimate.score
         plain_act = self._plain_dialogue_act(message)
         # Counted only where it can change the answer: most messages score under the band.
-        thin = estimate.score >= self._model.low and content_words(message) < self._config["model_min_words"]
-        if estimate.score >= self._model.high and not plain_act and not thin:
+        thin = estimate.score >= low and content_words(message) < self._config["model_min_words"]
+        if estimate.score >= high and not plain_act and not thin:
             result.update({CRISIS: True, CRISIS_SOURCE: "model", CRISIS_CATEGORIES: list(estimate.categories)})
-        elif estimate.score >= self._model.high or (estimate.score >= self._model.low and not plain_act and not thin):
+        elif estimate.score >= high or (estimate.score >= low and not plain_act and not thin):
             result.update({SAFETY_CHECK: True, CRISIS_CATEGORIES: list(estimate.categories)})
         return result
 

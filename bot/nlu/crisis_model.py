@@ -53,6 +53,10 @@ class CrisisModelSettings:
     category_floor: float = 0.25
     word_vector_weight: float = 1.0
     rule_doubt_rate: float = 0.02
+    # Thresholds of their own for each language with at least `language_min_calm` calm training
+    # examples, so that each language's calm messages raise the banner at the target rate.
+    per_language_thresholds: bool = False
+    language_min_calm: int = 1000
     # Regressions fitted at once (liblinear leaves the GIL): one per core of the machine CI has.
     training_threads: int = 2
 
@@ -70,6 +74,7 @@ class CrisisModel:
         low: float,
         settings: CrisisModelSettings,
         rule_doubt: float = 0.0,
+        language_bands: Optional[Dict[str, Tuple[float, float]]] = None,
     ) -> None:
         self.vocabulary = vocabulary
         self.idf = idf
@@ -81,6 +86,7 @@ class CrisisModel:
         self.low = low
         self.rule_doubt = rule_doubt
         self.settings = settings
+        self.language_bands = {language: (float(h), float(l)) for language, (h, l) in (language_bands or {}).items()}
 
     # ---- training -------------------------------------------------------------------
     @classmethod
@@ -93,6 +99,7 @@ class CrisisModel:
         settings: CrisisModelSettings,
         groups: Optional[np.ndarray] = None,
         rule_hits: Optional[np.ndarray] = None,
+        languages: Optional[Sequence[str]] = None,
     ) -> "CrisisModel":
         """`groups`: rows that are variants of one example share a group, so cross-validation
         never scores an example with its own rewriting in the training folds."""
@@ -105,9 +112,14 @@ class CrisisModel:
             final = pool.submit(lambda: _danger_regression(settings).fit(matrix, danger))
             out_of_fold = cls._out_of_fold(matrix, danger, settings, groups, pool)
             model = final.result()
-        calm = np.sort(out_of_fold[~danger])[::-1]
-        high = _score_at_rate(calm, settings.target_alarm_rate)
-        low = min(high, _score_at_rate(calm, settings.target_alarm_rate + settings.target_question_rate))
+        high, low = _bands(out_of_fold[~danger], settings)
+        language_bands: Dict[str, Tuple[float, float]] = {}
+        if settings.per_language_thresholds and languages is not None:
+            languages = np.asarray(languages)
+            for language in sorted(set(languages)):
+                calm_rows = ~danger & (languages == language)
+                if calm_rows.sum() >= settings.language_min_calm:
+                    language_bands[str(language)] = _bands(out_of_fold[calm_rows], settings)
         rule_doubt = 0.0
         if rule_hits is not None and (danger & rule_hits).any():
             caught = np.sort(out_of_fold[danger & rule_hits])
@@ -135,6 +147,7 @@ class CrisisModel:
             low,
             settings,
             rule_doubt,
+            language_bands,
         )
 
     @staticmethod
@@ -173,6 +186,10 @@ class CrisisModel:
         score = 1.0 / (1.0 + np.exp(-(evidence + self.danger_bias)))
         return CrisisEstimate(round(score, 4), round(evidence, 4), self.categories(columns, values, tail))
 
+    def bands(self, language: str) -> Tuple[float, float]:
+        """(high, low) for a message in this language: its own if training had enough of it."""
+        return self.language_bands.get(language, (self.high, self.low))
+
     def probability(self, evidence: float) -> float:
         return float(1.0 / (1.0 + np.exp(-(evidence + self.danger_bias))))
 
@@ -196,6 +213,7 @@ class CrisisModel:
             "high": self.high,
             "low": self.low,
             "rule_doubt": self.rule_doubt,
+            "language_bands": self.language_bands,
             "categories": list(CATEGORIES),
             "settings": self.settings.__dict__,
         }, ensure_ascii=False), encoding="utf-8")
@@ -208,7 +226,7 @@ class CrisisModel:
         arrays = np.load(directory / "crisis_model.npz", allow_pickle=False)
         return cls(meta["vocabulary"], arrays["idf"], arrays["danger_weights"], meta["danger_bias"],
                    arrays["category_weights"], arrays["category_biases"], meta["high"], meta["low"],
-                   CrisisModelSettings(**meta["settings"]), meta["rule_doubt"])
+                   CrisisModelSettings(**meta["settings"]), meta["rule_doubt"], meta.get("language_bands"))
 
 
 def _danger_regression(settings: CrisisModelSettings) -> LogisticRegression:
@@ -216,6 +234,13 @@ def _danger_regression(settings: CrisisModelSettings) -> LogisticRegression:
     # numpy's shared generator in whatever order they run.
     return LogisticRegression(C=settings.C, class_weight="balanced", max_iter=3000, solver="liblinear",
                               random_state=0)
+
+
+def _bands(calm_scores: np.ndarray, settings: CrisisModelSettings) -> Tuple[float, float]:
+    """(high, low) from out-of-fold scores of calm examples: at most the target shares reach them."""
+    calm = np.sort(calm_scores)[::-1]
+    high = _score_at_rate(calm, settings.target_alarm_rate)
+    return high, min(high, _score_at_rate(calm, settings.target_alarm_rate + settings.target_question_rate))
 
 
 def _score_at_rate(descending_scores: np.ndarray, rate: float) -> float:
