@@ -26,7 +26,7 @@ Output on every message (numbers and codes only, never text): `crisis`, `crisis_
 from __future__ import annotations
 
 import logging
-from typing import Any, Dict, List, Optional, Text
+from typing import Any, Dict, List, Optional, Text, Tuple
 
 import numpy as np
 import yaml
@@ -46,6 +46,7 @@ from bot.nlu.crisis_rules import RULES_PATH, CrisisFinding, CrisisRules, load_cr
 from bot.nlu.crisis_model import CATEGORIES, CrisisModel, CrisisModelSettings
 from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS, SERVICE_QUESTIONS
 from bot.nlu.language import JAPANESE, detect_language
+from bot.nlu.language_detector import LANGUAGE
 from bot.nlu.message_features import message_features, message_vector, variant_messages
 
 logger = logging.getLogger(__name__)
@@ -180,7 +181,8 @@ class CrisisDetector(GraphComponent):
             training_threads=self._config["training_threads"],
         )
         rule_hits = np.array([f.is_crisis for f in findings], dtype=bool)
-        languages = [detect_language(m.get(TEXT) or "") for m in examples]
+        languages = ([detect_language(m.get(TEXT) or "") for m in examples]
+                     if self._config["per_language_thresholds"] else None)
         model = CrisisModel.fit(features, vectors, danger, categories, settings, np.array(groups), rule_hits,
                                 languages)
         logger.info("Crisis model: %d examples (%d danger); thresholds high %.3f, low %.3f, rule doubt %.3f; "
@@ -256,7 +258,7 @@ class CrisisDetector(GraphComponent):
             return result  # a button payload carries no words to judge
         estimate = self._model.estimate(self._features(message, finding, keep=True), message_vector(message, keep=True))
         result[CRISIS_EVIDENCE] = estimate.evidence
-        high, low = self._model.bands(detect_language(text))
+        high, low = self._bands(message, text)
         result[CRISIS_BANDS] = {"high": high, "low": low, "bias": self._model.danger_bias}
         if finding.is_crisis:
             model_doubts = estimate.score < self._model.rule_doubt and not self._rules.plainly_stated(text)
@@ -276,6 +278,13 @@ class CrisisDetector(GraphComponent):
         elif estimate.score >= high or (estimate.score >= low and not plain_act and not thin):
             result.update({SAFETY_CHECK: True, CRISIS_CATEGORIES: list(estimate.categories)})
         return result
+
+    def _bands(self, message: Message, text: str) -> Tuple[float, float]:
+        """(high, low) for this message. The language is looked up only when the model has
+        thresholds per language, and then as LanguageDetector already set it."""
+        if not self._model.language_bands:
+            return self._model.high, self._model.low
+        return self._model.bands(message.get(LANGUAGE) or detect_language(text))
 
     def _plain_dialogue_act(self, message: Message) -> bool:
         """「ありがとう」 or 「はい」 (any of `no_question_intents`) read with confidence. Short words
