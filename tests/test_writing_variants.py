@@ -8,6 +8,20 @@ def test_hiragana_rewriting_reads_every_word_as_the_dictionary_does():
     assert hiragana_form("母が認知症で心配です") == "ははがにんちしょうでしんぱいです"
 
 
+def test_spaced_hiragana_breaks_between_phrases_as_residents_type_it():
+    # Particles and endings stay with their word, a compound noun and a helping verb after て too.
+    assert hiragana_form("娘が子どもを連れて出ていった", spaced=True) == "むすめが こどもを つれて でていった"
+    assert hiragana_form("生活保護を受けたい", spaced=True) == "せいかつほごを うけたい"
+
+
+def test_most_hiragana_rewritings_are_spaced_and_some_are_not():
+    texts = [f"{n}歳の母が認知症で、介護の相談をしたいです" for n in range(60, 100)]
+    hiragana = [v for v in map(writing_variant, texts) if v and not v.isascii()]
+    spaced = sum(" " in v for v in hiragana)
+    assert 0 < spaced < len(hiragana)
+    assert spaced > len(hiragana) / 2
+
+
 def test_romaji_spells_particles_as_they_sound():
     assert romaji_form("母は家へ帰る") == "haha wa ie e kaeru"
 
@@ -31,5 +45,5 @@ def test_no_rewriting_without_kanji_to_take_away(text):
 @pytest.mark.parametrize("text", ["母が認知症で心配です", "家賃が払えず退去を求められています", "息子が学校に行かない"])
 def test_a_concern_with_kanji_gets_one_kanji_free_rewriting(text):
     rewritten = writing_variant(text)
-    assert rewritten in (hiragana_form(text), romaji_form(text))
+    assert rewritten in (hiragana_form(text), hiragana_form(text, spaced=True), romaji_form(text))
     assert not any(0x4E00 <= ord(c) <= 0x9FFF for c in rewritten)

