@@ -24,18 +24,15 @@ class Floors:
 
 
 SETS = {
-    # Measured on 2026-12-02 (session 20's label review, d009624; the lines of aq and as never read,
-    # ar's banner false alarms read after this measurement):
-    # aq reached 0.988, directly 0.950, banner 0.011, question 0.100, domains 0.888 (English 0.846,
-    # Japanese 0.907); ar reached 1.000, directly 0.963, banner 0.063, question 0.078, domains 0.881
-    # (English 0.862, Japanese 0.889); as reached 0.988, directly 0.975, banner 0.033, question
-    # 0.089, domains 0.870 (English 0.819, Japanese 0.893).
-    "2026-11aq": Floors(0.97, 0.93, {"all": 0.875, "english": 0.835, "japanese": 0.895}),
-    "2026-11as": Floors(0.97, 0.95, {"all": 0.86, "english": 0.81, "japanese": 0.885}),
-    # Over issue 8's 5 % banner target on this set: 20 of its 29 false alarms are English calm
-    # messages (13 % of them). The ceiling holds the measured figure so that it cannot grow;
-    # CrisisDetector's `per_language_thresholds` says why thresholds per language were not kept.
-    "2026-11ar": Floors(0.97, 0.95, {"all": 0.87, "english": 0.85, "japanese": 0.875}, banner=0.07),
+    # Measured on 2026-12-02 with session 21's final model (bf5f74e; the lines of at, au and av never
+    # read, av's one missed danger message named by the report and left unread):
+    # at reached 1.000, directly 0.975, banner 0.026, question 0.050, domains 0.884 (English 0.908,
+    # Japanese 0.872); au reached 1.000, directly 1.000, banner 0.024, question 0.067, domains 0.878
+    # (English 0.888, Japanese 0.874); av reached 0.988, directly 0.988, banner 0.024, question
+    # 0.070, domains 0.885 (English 0.888, Japanese 0.883).
+    "2026-11at": Floors(0.97, 0.95, {"all": 0.87, "english": 0.895, "japanese": 0.86}),
+    "2026-11au": Floors(0.97, 0.97, {"all": 0.865, "english": 0.875, "japanese": 0.86}),
+    "2026-11av": Floors(0.97, 0.97, {"all": 0.87, "english": 0.875, "japanese": 0.87}),
 }
 
 
