@@ -48,6 +48,9 @@ from bot.nlu.crisis_rules import detect_crisis
         ("孫がさっきから見当たらない、川が近い", "child_danger"),
         ("my son hasn't come home from school and it's dark", "child_danger"),
         ("we can't find our toddler anywhere", "child_danger"),
+        # Children alone for days, counted in weekdays as neighbours count them.
+        ("I think the kids upstairs have been alone since Saturday. Today is Tuesday", "child_danger"),
+        ("the two children next door are on their own since friday night", "child_danger"),
         # English means beside words of despair.
         ("I can't take it anymore. I've stockpiled my meds", "suicide_self_harm"),
         ("no point now. the razor is in the bathroom by the tub", "suicide_self_harm"),
