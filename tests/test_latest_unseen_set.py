@@ -24,15 +24,15 @@ class Floors:
 
 
 SETS = {
-    # Measured on 2026-12-02 with session 21's final model (bf5f74e; the lines of at, au and av never
-    # read, av's one missed danger message named by the report and left unread):
+    # Measured on 2026-12-02 with session 21's final model (063a97c; the lines of at, au and aw never
+    # read; av left out: its one missed danger message was read and a rule learned from it):
     # at reached 1.000, directly 0.975, banner 0.026, question 0.050, domains 0.884 (English 0.908,
     # Japanese 0.872); au reached 1.000, directly 1.000, banner 0.024, question 0.067, domains 0.878
-    # (English 0.888, Japanese 0.874); av reached 0.988, directly 0.988, banner 0.024, question
-    # 0.070, domains 0.885 (English 0.888, Japanese 0.883).
+    # (English 0.888, Japanese 0.874); aw reached 1.000, directly 0.938, banner 0.024, question
+    # 0.063, domains 0.868 (English 0.874, Japanese 0.865).
     "2026-11at": Floors(0.97, 0.95, {"all": 0.87, "english": 0.895, "japanese": 0.86}),
     "2026-11au": Floors(0.97, 0.97, {"all": 0.865, "english": 0.875, "japanese": 0.86}),
-    "2026-11av": Floors(0.97, 0.97, {"all": 0.87, "english": 0.875, "japanese": 0.87}),
+    "2026-11aw": Floors(0.97, 0.91, {"all": 0.855, "english": 0.86, "japanese": 0.85}),
 }
 
 
