@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import collections
 import json
+import random
 import sys
 import tempfile
 import time
@@ -30,6 +31,7 @@ from rasa.shared.nlu.training_data.training_data import TrainingData
 
 from bench.benchmarks_file import replace_section
 from bench.unseen_report import DATA, load_set
+from bot.nlu.concern_labels import labelled_domains
 from bot.nlu.domain_classifier import DomainClassifier
 from bot.nlu.japanese_tokenizer import japanese_tokens
 from bot.paths import PROJECT_ROOT
@@ -63,8 +65,22 @@ def concerns(sets: List[str]) -> List[dict]:
     return cases
 
 
+def concerns_share(messages: List[Message], share: float) -> List[Message]:
+    """Every message but the labelled concerns, and `share` of those (the same ones each run)."""
+    labelled = [m for m in messages if m.get(INTENT) == "describe_concern" and labelled_domains(m)]
+    kept = set(map(id, random.Random(0).sample(labelled, round(len(labelled) * share))))
+    return [m for m in messages if id(m) in kept or not (m.get(INTENT) == "describe_concern" and labelled_domains(m))]
+
+
 def score_variant(overrides: dict, messages: List[Message], cases: List[dict]) -> Tuple[Counts, float]:
-    """(true positives, errors) per group, and the training time in seconds."""
+    """(true positives, errors) per group, and the training time in seconds.
+
+    `"training_share": 0.5` among the overrides trains on half the labelled concerns: how much the
+    figures still grow with more examples (a learning curve), not a setting of the component."""
+    overrides = dict(overrides)
+    share = float(overrides.pop("training_share", 1.0))
+    if share < 1.0:
+        messages = concerns_share(messages, share)
     with tempfile.TemporaryDirectory() as folder:
         classifier = DomainClassifier({**DomainClassifier.get_default_config(), **overrides},
                                       LocalModelStorage(Path(folder)), Resource("domains"))
