@@ -24,15 +24,14 @@ class Floors:
 
 
 SETS = {
-    # Measured on 2026-12-02 with session 21's final model (063a97c; the lines of at, au and aw never
-    # read; av left out: its one missed danger message was read and a rule learned from it):
-    # at reached 1.000, directly 0.975, banner 0.026, question 0.050, domains 0.884 (English 0.908,
-    # Japanese 0.872); au reached 1.000, directly 1.000, banner 0.024, question 0.067, domains 0.878
-    # (English 0.888, Japanese 0.874); aw reached 1.000, directly 0.938, banner 0.024, question
-    # 0.063, domains 0.868 (English 0.874, Japanese 0.865).
-    "2026-11at": Floors(0.97, 0.95, {"all": 0.87, "english": 0.895, "japanese": 0.86}),
-    "2026-11au": Floors(0.97, 0.97, {"all": 0.865, "english": 0.875, "japanese": 0.86}),
-    "2026-11aw": Floors(0.97, 0.91, {"all": 0.855, "english": 0.86, "japanese": 0.85}),
+    # Measured on 2026-12-02 with session 22's final model (6,197 more training concerns by blind
+    # writers; no line of au, ax or ay has been read, and nothing was tuned to them): au reached 1.000, directly 1.000, banner 0.022, question 0.059, domains 0.888
+    # (English 0.907, Japanese 0.879); ax reached 0.988, directly 0.963, banner 0.026, question
+    # 0.059, domains 0.865 (English 0.888, Japanese 0.854); ay reached 1.000, directly 0.988,
+    # banner 0.028, question 0.080, domains 0.878 (English 0.901, Japanese 0.867).
+    "2026-11au": Floors(0.97, 0.97, {"all": 0.875, "english": 0.895, "japanese": 0.865}),
+    "2026-11ax": Floors(0.97, 0.94, {"all": 0.85, "english": 0.875, "japanese": 0.84}),
+    "2026-11ay": Floors(0.97, 0.96, {"all": 0.865, "english": 0.885, "japanese": 0.855}),
 }
 
 
