@@ -68,8 +68,8 @@ def concerns(sets: List[str]) -> List[dict]:
 def concerns_share(messages: List[Message], share: float) -> List[Message]:
     """Every message but the labelled concerns, and `share` of those (the same ones each run)."""
     labelled = [m for m in messages if m.get(INTENT) == "describe_concern" and labelled_domains(m)]
-    kept = set(map(id, random.Random(0).sample(labelled, round(len(labelled) * share))))
-    return [m for m in messages if id(m) in kept or not (m.get(INTENT) == "describe_concern" and labelled_domains(m))]
+    dropped = set(map(id, labelled)) - set(map(id, random.Random(0).sample(labelled, round(len(labelled) * share))))
+    return [m for m in messages if id(m) not in dropped]
 
 
 def score_variant(overrides: dict, messages: List[Message], cases: List[dict]) -> Tuple[Counts, float]:
