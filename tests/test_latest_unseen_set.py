@@ -25,7 +25,8 @@ class Floors:
 
 SETS = {
     # Measured on 2026-12-02 with session 22's final model (6,197 more training concerns by blind
-    # writers; no line of au, ax or ay has been read, and nothing was tuned to them): au reached 1.000, directly 1.000, banner 0.022, question 0.059, domains 0.888
+    # writers; nothing was tuned to au, ax or ay; of their lines only ay's AY1 has been shown, after
+    # this measurement, by a diff review at the end of session 22): au reached 1.000, directly 1.000, banner 0.022, question 0.059, domains 0.888
     # (English 0.907, Japanese 0.879); ax reached 0.988, directly 0.963, banner 0.026, question
     # 0.059, domains 0.865 (English 0.888, Japanese 0.854); ay reached 1.000, directly 0.988,
     # banner 0.028, question 0.080, domains 0.878 (English 0.901, Japanese 0.867).
