@@ -123,6 +123,9 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--variant", action="append", required=True, help="JSON config overrides")
     parser.add_argument("--sets", default=READ_SETS)
     parser.add_argument("--write-benchmarks", action="store_true")
+    # A comparison worth keeping beside the others gets a section of its own.
+    parser.add_argument("--section", default="domain-variants", help="BENCHMARKS.md section key")
+    parser.add_argument("--title", default="Domain model variants on the sets already read")
     args = parser.parse_args(argv)
     sets = args.sets.split(",")
     messages, cases = training_messages(), concerns(sets)
@@ -137,7 +140,9 @@ def main(argv: Optional[List[str]] = None) -> int:
         command = ".venv/bin/python -m bench.domain_variants " + " ".join(f"--variant '{v}'" for v in args.variant)
         if args.sets != READ_SETS:
             command += f" --sets {args.sets}"
-        replace_section("domain-variants", "Domain model variants on the sets already read", command + " --write-benchmarks",
+        if args.section != "domain-variants":
+            command += f" --section {args.section} --title '{args.title}'"
+        replace_section(args.section, args.title, command + " --write-benchmarks",
                         "For choosing a setting only; the choice is measured on a fresh set (see the unseen sets below).\n\n"
                         + text)
     return 0
