@@ -1,4 +1,5 @@
 import asyncio
+import fcntl
 import os
 
 import pytest
@@ -16,11 +17,16 @@ def event_loop():
 
 @pytest.fixture(scope="session")
 def trained_model():
-    """The project's one trained model: trained here only if its inputs changed."""
+    """The project's one trained model: trained here only if its inputs changed. The suite runs
+    in two workers (scripts/test.sh); the lock makes the second wait for the first's training
+    instead of training the same model beside it."""
     from bot import train
 
-    if not train.is_up_to_date():
-        assert train.train() == 0, "rasa train failed"
+    train.MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    with open(train.MODELS_DIR / ".training.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if not train.is_up_to_date():
+            assert train.train() == 0, "rasa train failed"
     return train.MODEL_PATH
 
 
