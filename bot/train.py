@@ -7,12 +7,14 @@ model is built from: data, domain, config and the custom NLU components' code.
 from __future__ import annotations
 
 import argparse
+import contextlib
+import fcntl
 import hashlib
 import os
 import subprocess
 import sys
 from pathlib import Path
-from typing import Iterable, Optional
+from typing import Iterable, Iterator, Optional
 
 from bot.paths import MODEL_NAME, MODEL_PATH, MODELS_DIR, PROJECT_ROOT
 
@@ -74,14 +76,30 @@ def train() -> int:
     return returncode
 
 
+@contextlib.contextmanager
+def training_lock() -> Iterator[None]:
+    """Held while the model is checked and trained: scripts/test.sh trains while the tests that
+    need no model run, and a test that asks for the model waits here instead of reading a
+    half-written one or training a second one beside it."""
+    MODELS_DIR.mkdir(parents=True, exist_ok=True)
+    with open(MODELS_DIR / ".training.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        yield
+
+
+def train_if_stale(force: bool = False) -> int:
+    with training_lock():
+        if not force and is_up_to_date():
+            print(f"The model is up to date: {MODEL_PATH.relative_to(PROJECT_ROOT)}")
+            return 0
+        return train()
+
+
 def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--force", action="store_true", help="train even if nothing changed")
     args = parser.parse_args()
-    if not args.force and is_up_to_date():
-        print(f"The model is up to date: {MODEL_PATH.relative_to(PROJECT_ROOT)}")
-        return 0
-    return train()
+    return train_if_stale(force=args.force)
 
 
 if __name__ == "__main__":

@@ -1,11 +1,19 @@
 import asyncio
-import fcntl
 import os
 
 import pytest
 
 os.environ.setdefault("TF_CPP_MIN_LOG_LEVEL", "2")
 os.environ.setdefault("RASA_TELEMETRY_ENABLED", "false")
+
+
+def pytest_collection_modifyitems(config, items):
+    """`needs_model`: every test that reaches the trained model through the trained_model fixture
+    (directly or through parse, live_bot, live_web…): scripts/test.sh runs the others while the
+    model trains."""
+    for item in items:
+        if "trained_model" in getattr(item, "fixturenames", ()):
+            item.add_marker(pytest.mark.needs_model)
 
 
 @pytest.fixture(scope="session")
@@ -17,16 +25,11 @@ def event_loop():
 
 @pytest.fixture(scope="session")
 def trained_model():
-    """The project's one trained model: trained here only if its inputs changed. The suite runs
-    in two workers (scripts/test.sh); the lock makes the second wait for the first's training
-    instead of training the same model beside it."""
+    """The project's one trained model: trained here only if its inputs changed, and waited for
+    while scripts/test.sh trains it beside the tests that need none (bot.train.training_lock)."""
     from bot import train
 
-    train.MODELS_DIR.mkdir(parents=True, exist_ok=True)
-    with open(train.MODELS_DIR / ".training.lock", "w") as lock:
-        fcntl.flock(lock, fcntl.LOCK_EX)
-        if not train.is_up_to_date():
-            assert train.train() == 0, "rasa train failed"
+    assert train.train_if_stale() == 0, "rasa train failed"
     return train.MODEL_PATH
 
 
