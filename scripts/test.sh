@@ -14,6 +14,7 @@ export TF_CPP_MIN_LOG_LEVEL=2 PYTHONHASHSEED=0 RASA_TELEMETRY_ENABLED=false
 # bot.train holds models/.training.lock while it trains, and the suite's trained_model fixture
 # waits on it: nothing reads a half-written model.
 training_log="$(mktemp)"
+trap 'rm -f "$training_log"' EXIT
 .venv/bin/python -m bot.train >"$training_log" 2>&1 &
 training=$!
 
