@@ -1,0 +1,100 @@
+"""Which domains the model names too often or too rarely, on the ordinary concerns of read sets.
+
+    .venv/bin/python -m bench.domain_errors --sets 2026-11o,2026-11p,... [--write-benchmarks]
+
+For trainers deciding what to write next, and for judging a domain figure: per domain, how often
+the model named it where the writer did not (an extra domain) and left it out where the writer
+gave it (a missed one); per writing style, the same two counts; and the commonest pairs of a
+missed domain and an extra one in the same message. The messages go through `bot.evaluate` of
+this checkout, as residents' do. Counts only: no message is printed. Sets used here have been
+read; a fresh set measures a change (`bench.unseen_report`).
+"""
+from __future__ import annotations
+
+import argparse
+import collections
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Counter, Dict, Iterable, List, Optional, Set, Tuple
+
+from bench.benchmarks_file import replace_section
+from bench.domain_variants import READ_SETS
+from bench.unseen_report import DATA, load_set, predict
+from bot.paths import PROJECT_ROOT
+
+
+@dataclass
+class DomainErrors:
+    hits: Counter = field(default_factory=collections.Counter)
+    extra: Counter = field(default_factory=collections.Counter)
+    missed: Counter = field(default_factory=collections.Counter)
+    # (missed domain, extra domain) in one message: the model read one need as another.
+    swaps: Counter = field(default_factory=collections.Counter)
+    by_style: Dict[str, Counter] = field(default_factory=lambda: collections.defaultdict(collections.Counter))
+
+    def add(self, style: str, gold: Set[str], found: Set[str]) -> None:
+        self.hits.update(gold & found)
+        self.extra.update(found - gold)
+        self.missed.update(gold - found)
+        self.swaps.update((a, b) for a in gold - found for b in found - gold)
+        counts = self.by_style[style]
+        counts["hits"] += len(gold & found)
+        counts["extra"] += len(found - gold)
+        counts["missed"] += len(gold - found)
+
+
+def count_errors(pairs: Iterable[Tuple[str, Set[str], Set[str]]]) -> DomainErrors:
+    """pairs: (style, the writer's domains, the model's domains) per message."""
+    errors = DomainErrors()
+    for style, gold, found in pairs:
+        errors.add(style, set(gold), set(found))
+    return errors
+
+
+def _f1(hits: int, extra: int, missed: int) -> str:
+    return f"{2 * hits / (2 * hits + extra + missed):.3f}" if hits + extra + missed else "–"
+
+
+def table(errors: DomainErrors, messages: int, sets: List[str]) -> str:
+    lines = [f"Ordinary concerns of {len(sets)} read sets ({messages} messages), through `bot.evaluate`.", "",
+             "| domain | named rightly | extra (named, writer did not) | missed (writer gave, not named) | precision | recall | F1 |",
+             "|---|---|---|---|---|---|---|"]
+    domains = sorted(set(errors.hits) | set(errors.extra) | set(errors.missed),
+                     key=lambda d: -(errors.extra[d] + errors.missed[d]))
+    for domain in domains:
+        hits, extra, missed = errors.hits[domain], errors.extra[domain], errors.missed[domain]
+        precision = f"{hits / (hits + extra):.3f}" if hits + extra else "–"
+        recall = f"{hits / (hits + missed):.3f}" if hits + missed else "–"
+        lines.append(f"| {domain} | {hits} | {extra} | {missed} | {precision} | {recall} | {_f1(hits, extra, missed)} |")
+    lines += ["", "| style | extra | missed | F1 |", "|---|---|---|---|"]
+    for style, counts in sorted(errors.by_style.items()):
+        lines.append(f"| {style} | {counts['extra']} | {counts['missed']} | "
+                     f"{_f1(counts['hits'], counts['extra'], counts['missed'])} |")
+    lines += ["", "Commonest swaps (a domain the writer gave was missed and another named in the same message): "
+              + ", ".join(f"{a} → {b} {n}" for (a, b), n in errors.swaps.most_common(10)) + "."]
+    return "\n".join(lines)
+
+
+def main(argv: Optional[List[str]] = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--sets", default=READ_SETS)
+    parser.add_argument("--write-benchmarks", action="store_true")
+    args = parser.parse_args(argv)
+    sets = args.sets.split(",")
+    cases = [{**case, "id": f"{name}:{case['id']}"}
+             for name in sets for case in load_set(DATA / f"unseen_{name}")["ordinary"]
+             if case.get("text") and case.get("domains")]
+    predictions = predict(Path(PROJECT_ROOT), cases, "domain-errors")
+    errors = count_errors((case.get("style") or "?", set(case["domains"]),
+                           set(predictions[case["id"]].get("domains") or [])) for case in cases)
+    text = table(errors, len(cases), sets)
+    print(text)
+    if args.write_benchmarks:
+        replace_section("domain-errors", "Domains named too often or too rarely, on the sets already read",
+                        f".venv/bin/python -m bench.domain_errors --sets {args.sets} --write-benchmarks", text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
