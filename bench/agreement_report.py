@@ -65,7 +65,8 @@ def main(argv: Optional[List[str]] = None) -> int:
             f"agreement-{args.set}", f"How far people agree on domains, set {args.set}",
             f".venv/bin/python -m bench.agreement_report --set {args.set} --write-benchmarks",
             f"Run {datetime.date.today().isoformat()}. Second labels: `bench/data/unseen_{args.set}/agreement/`, "
-            "by a helper acting as a caseworker who saw only the messages and the taxonomy.\n\n" + text)
+            "by one or more helpers acting as caseworkers who saw only the messages and the taxonomy "
+            "(the set's README says who).\n\n" + text)
     return 0
 
 
