@@ -33,7 +33,9 @@ if [ "$trained" -ne 0 ]; then
 fi
 tail -n 3 "$training_log"
 
-.venv/bin/python -m pytest --numprocesses 2 -m needs_model "$@"
+# One module's tests on one worker: its module fixtures (a parsed frozen set, nginx with its
+# replicas, PostgreSQL) are set up once instead of once per worker (142 tests: 238 s → 197 s).
+.venv/bin/python -m pytest --numprocesses 2 --dist loadscope -m needs_model "$@"
 with_model=$?
 
 passed "$without_model" && passed "$with_model"
