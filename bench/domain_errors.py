@@ -15,7 +15,6 @@ import argparse
 import collections
 import sys
 from dataclasses import dataclass, field
-from pathlib import Path
 from typing import Counter, Dict, Iterable, List, Optional, Set, Tuple
 
 from bench.benchmarks_file import replace_section
@@ -85,7 +84,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     cases = [{**case, "id": f"{name}:{case['id']}"}
              for name in sets for case in load_set(DATA / f"unseen_{name}")["ordinary"]
              if case.get("text") and case.get("domains")]
-    predictions = predict(Path(PROJECT_ROOT), cases, "domain-errors")
+    predictions = predict(PROJECT_ROOT, cases, "domain-errors")
     errors = count_errors((case.get("style") or "?", set(case["domains"]),
                            set(predictions[case["id"]].get("domains") or [])) for case in cases)
     text = table(errors, len(cases), sets)
