@@ -19,23 +19,24 @@ class Floors:
     reached: float
     direct: float
     domains: Dict[str, float]
+    # Share of questions to the city that are not welfare given the out-of-scope answer and no domain.
+    out_of_scope: float
     banner: float = 0.05
     question: float = 0.10
 
 
 SETS = {
-    # Measured on 2026-12-03 with session 23's final model (2,085 more training concerns by blind
-    # writers, liblinear's dual for the regressions), the model CI still trains. Nothing was tuned
-    # to these sets and none of their lines has been read: ba reached 0.988, directly 0.963,
-    # banner 0.024, question 0.080, domains 0.877 (English 0.864, Japanese 0.883); bb (session 24,
-    # fresh) reached 0.988, directly 0.988, banner 0.026, question 0.080, domains 0.900 (English
-    # 0.894, Japanese 0.903); bc (session 25, fresh) reached 1.000, directly 0.988, banner 0.030,
-    # question 0.083, domains 0.875 (English 0.893, Japanese 0.867; a blind second labeller and
-    # the writers agree at 0.886 on it). Set az, the oldest of the four, gave its place to bc:
-    # each set costs CI twenty seconds.
-    "2026-11ba": Floors(0.97, 0.94, {"all": 0.865, "english": 0.85, "japanese": 0.87}),
-    "2026-11bb": Floors(0.97, 0.97, {"all": 0.89, "english": 0.88, "japanese": 0.89}),
-    "2026-11bc": Floors(0.97, 0.97, {"all": 0.865, "english": 0.88, "japanese": 0.855}),
+    # Measured on 2026-12-03 with session 26's final model (the model CI trains), on which nothing
+    # was tuned and none of whose lines has been read. bb: reached 0.988, directly 0.988, domains
+    # 0.901 (English 0.892, Japanese 0.906), out-of-scope answer 0.967. bc: reached 1.000,
+    # directly 0.975, domains 0.875 (English 0.893, Japanese 0.867; a blind second labeller and
+    # the writers agree at 0.886 on it), out-of-scope answer 0.900. bd (session 26, fresh):
+    # reached 1.000, directly 0.988, domains 0.869 (English 0.858, Japanese 0.874), out-of-scope
+    # answer 0.933. Banners and questions on calm messages are 0.022–0.030 and 0.061–0.087 on the
+    # three. Set ba, the oldest, gave its place to bd: each set costs CI twenty seconds.
+    "2026-11bb": Floors(0.97, 0.97, {"all": 0.89, "english": 0.88, "japanese": 0.895}, out_of_scope=0.93),
+    "2026-11bc": Floors(0.97, 0.96, {"all": 0.865, "english": 0.88, "japanese": 0.855}, out_of_scope=0.86),
+    "2026-11bd": Floors(0.97, 0.97, {"all": 0.86, "english": 0.845, "japanese": 0.865}, out_of_scope=0.9),
 }
 
 
@@ -76,3 +77,20 @@ def test_ordinary_concerns_get_their_domains(frozen, group):
         tp, wrong = tp + len(gold & found), wrong + len(gold ^ found)
     f1 = 2 * tp / (2 * tp + wrong)
     assert f1 >= floors.domains[group], f"{group} domain micro-F1 {f1:.3f}"
+
+
+def test_questions_that_are_not_welfare_get_the_out_of_scope_answer(frozen):
+    floors, parsed = frozen
+    scope = [result for _, result in parsed["scope"]]
+    answered = sum(_intent(r) == "out_of_scope" and not r.get("domains") for r in scope) / len(scope)
+    assert answered >= floors.out_of_scope, f"out-of-scope answer {answered:.3f}"
+
+
+def test_ordinary_concerns_are_not_sent_away_as_out_of_scope(frozen):
+    _, parsed = frozen
+    sent_away = [case["id"] for case, result in parsed["ordinary"] if _intent(result) == "out_of_scope"]
+    assert len(sent_away) <= 0.01 * len(parsed["ordinary"]), f"{len(sent_away)} concerns called out of scope: {sent_away}"
+
+
+def _intent(result):
+    return (result.get("intent") or {}).get("name")
