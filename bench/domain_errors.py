@@ -4,8 +4,10 @@
 
 For trainers deciding what to write next, and for judging a domain figure: per domain, how often
 the model named it where the writer did not (an extra domain) and left it out where the writer
-gave it (a missed one); per writing style, the same two counts; and the commonest pairs of a
-missed domain and an extra one in the same message. The messages go through `bot.evaluate` of
+gave it (a missed one); per writing style, the same two counts; the commonest pairs of a
+missed domain and an extra one in the same message; and, per language, whether the errors lie in
+which domains come first or in how many are named (micro-F1 if the model named as many domains as
+the writer gave, its best-scored ones). The messages go through `bot.evaluate` of
 this checkout, as residents' do. Counts only: no message is printed. Sets used here have been
 read; a fresh set measures a change (`bench.unseen_report`).
 """
@@ -15,11 +17,12 @@ import argparse
 import collections
 import sys
 from dataclasses import dataclass, field
-from typing import Counter, Dict, Iterable, List, Optional, Set, Tuple
+from typing import Counter, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from bench.benchmarks_file import replace_section
 from bench.domain_variants import READ_SETS
 from bench.unseen_report import DATA, load_set, predict
+from bot.nlu.domain_classifier import OUT_OF_SCOPE
 from bot.paths import PROJECT_ROOT
 
 
@@ -31,8 +34,11 @@ class DomainErrors:
     # (missed domain, extra domain) in one message: the model read one need as another.
     swaps: Counter = field(default_factory=collections.Counter)
     by_style: Dict[str, Counter] = field(default_factory=lambda: collections.defaultdict(collections.Counter))
+    # Per language: messages by how the model's count compares with the writer's, and the
+    # hits, extras and misses of its best-scored domains taken as many as the writer gave.
+    by_count: Dict[str, Counter] = field(default_factory=lambda: collections.defaultdict(collections.Counter))
 
-    def add(self, style: str, gold: Set[str], found: Set[str]) -> None:
+    def add(self, style: str, gold: Set[str], found: Set[str], ranked: Sequence[str] = ()) -> None:
         self.hits.update(gold & found)
         self.extra.update(found - gold)
         self.missed.update(gold - found)
@@ -41,13 +47,22 @@ class DomainErrors:
         counts["hits"] += len(gold & found)
         counts["extra"] += len(found - gold)
         counts["missed"] += len(gold - found)
+        by_count = self.by_count["English" if style == "english" else "Japanese"]
+        by_count["messages"] += 1
+        by_count["too many" if len(found) > len(gold) else "too few" if len(found) < len(gold)
+                 else "right" if found == gold else "right count, other domains"] += 1
+        best = set(list(ranked)[:len(gold)])
+        by_count["ranked hits"] += len(gold & best)
+        by_count["ranked extra"] += len(best - gold)
+        by_count["ranked missed"] += len(gold - best)
 
 
-def count_errors(pairs: Iterable[Tuple[str, Set[str], Set[str]]]) -> DomainErrors:
-    """pairs: (style, the writer's domains, the model's domains) per message."""
+def count_errors(pairs: Iterable[Tuple]) -> DomainErrors:
+    """pairs: (style, the writer's domains, the model's domains[, every domain best-scored first])
+    per message."""
     errors = DomainErrors()
-    for style, gold, found in pairs:
-        errors.add(style, set(gold), set(found))
+    for style, gold, found, *ranked in pairs:
+        errors.add(style, set(gold), set(found), ranked[0] if ranked else ())
     return errors
 
 
@@ -72,7 +87,25 @@ def table(errors: DomainErrors, messages: int, sets: List[str]) -> str:
                      f"{_f1(counts['hits'], counts['extra'], counts['missed'])} |")
     lines += ["", "Commonest swaps (a domain the writer gave was missed and another named in the same message): "
               + ", ".join(f"{a} → {b} {n}" for (a, b), n in errors.swaps.most_common(10)) + "."]
+    lines += ["", "How many domains, or which: messages whose set of domains is right, has too many or too few, or has "
+              "the writer's count with other domains; and micro-F1 as named against micro-F1 of the best-scored "
+              "domains taken as many as the writer gave.", "",
+              "| language | messages | right | too many | too few | right count, other domains | F1 as named | "
+              "F1 with the writer's count |", "|---|---|---|---|---|---|---|---|"]
+    for language in sorted(errors.by_count):
+        counts = errors.by_count[language]
+        named = [errors.by_style[style] for style in errors.by_style
+                 if (style == "english") == (language == "English")]
+        hits, extra, missed = (sum(c[key] for c in named) for key in ("hits", "extra", "missed"))
+        lines.append(f"| {language} | {counts['messages']} | {counts['right']} | {counts['too many']} | "
+                     f"{counts['too few']} | {counts['right count, other domains']} | {_f1(hits, extra, missed)} | "
+                     f"{_f1(counts['ranked hits'], counts['ranked extra'], counts['ranked missed'])} |")
     return "\n".join(lines)
+
+
+def _best_first(scores: Dict[str, float]) -> List[str]:
+    welfare = {code: score for code, score in scores.items() if code != OUT_OF_SCOPE}
+    return sorted(welfare, key=lambda code: -welfare[code])
 
 
 def main(argv: Optional[List[str]] = None) -> int:
@@ -86,7 +119,8 @@ def main(argv: Optional[List[str]] = None) -> int:
              if case.get("text") and case.get("domains")]
     predictions = predict(PROJECT_ROOT, cases, "domain-errors")
     errors = count_errors((case.get("style") or "?", set(case["domains"]),
-                           set(predictions[case["id"]].get("domains") or [])) for case in cases)
+                           set(predictions[case["id"]].get("domains") or []),
+                           _best_first(predictions[case["id"]].get("domain_scores") or {})) for case in cases)
     text = table(errors, len(cases), sets)
     print(text)
     if args.write_benchmarks:

@@ -18,3 +18,24 @@ def test_extra_missed_and_swapped_domains_are_counted_per_domain_and_style():
     assert "| poverty | 0 | 0 | 1 | – | 0.000 | 0.000 |" in text
     assert "| hiragana | 1 | 0 | 0.667 |" in text
     assert "poverty → mental_health 1" in text
+
+
+def test_it_tells_a_wrong_count_from_a_wrong_ranking():
+    errors = count_errors([
+        # Too many: the best-scored domain is the writer's, a second one was added.
+        ("hiragana", {"elderly"}, {"elderly", "carer"}, ["elderly", "carer", "poverty"]),
+        # Too few: the writer's two are the two best-scored, only one was named.
+        ("english", {"poverty", "housing"}, {"poverty"}, ["poverty", "housing", "child"]),
+        # The writer's count, another domain: the ranking itself is wrong.
+        ("english", {"abuse_dv"}, {"child"}, ["child", "abuse_dv"]),
+        ("standard", {"child"}, {"child"}, ["child", "poverty"]),
+    ])
+    assert errors.by_count["Japanese"]["too many"] == 1 and errors.by_count["Japanese"]["right"] == 1
+    assert errors.by_count["English"]["too few"] == 1
+    assert errors.by_count["English"]["right count, other domains"] == 1
+
+    text = table(errors, messages=4, sets=["2026-11o"])
+    # Japanese: named 2 hits, 1 extra (0.800); with the writer's count both are hits (1.000).
+    assert "| Japanese | 2 | 1 | 1 | 0 | 0 | 0.800 | 1.000 |" in text
+    # English: named 1 hit, 1 extra, 2 missed (0.400); with the writer's count 2 hits, 1 extra, 1 missed.
+    assert "| English | 2 | 0 | 0 | 1 | 1 | 0.400 | 0.667 |" in text

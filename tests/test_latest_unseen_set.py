@@ -26,17 +26,17 @@ class Floors:
 
 
 SETS = {
-    # Measured on 2026-12-03 with session 26's final model (the model CI trains), on which nothing
-    # was tuned and none of whose lines has been read. bb: reached 0.988, directly 0.988, domains
-    # 0.901 (English 0.892, Japanese 0.906), out-of-scope answer 0.967. bc: reached 1.000,
-    # directly 0.975, domains 0.875 (English 0.893, Japanese 0.867; a blind second labeller and
-    # the writers agree at 0.886 on it), out-of-scope answer 0.900. bd (session 26, fresh):
-    # reached 1.000, directly 0.988, domains 0.869 (English 0.858, Japanese 0.874), out-of-scope
-    # answer 0.933. Banners and questions on calm messages are 0.022–0.030 and 0.061–0.087 on the
-    # three. Set ba, the oldest, gave its place to bd: each set costs CI twenty seconds.
-    "2026-11bb": Floors(0.97, 0.97, {"all": 0.89, "english": 0.88, "japanese": 0.895}, out_of_scope=0.93),
-    "2026-11bc": Floors(0.97, 0.96, {"all": 0.865, "english": 0.88, "japanese": 0.855}, out_of_scope=0.86),
+    # Measured on 2026-12-03 with the model CI trains (session 26's final model, 67cd0e1, unchanged
+    # in session 27), on which nothing was tuned and none of whose lines has been read. bd: reached
+    # 1.000, directly 0.988, domains 0.869 (English 0.858, Japanese 0.874), out-of-scope answer
+    # 0.933. be (session 27): reached 0.988, directly 0.975, domains 0.890 (English 0.900, Japanese
+    # 0.885), out-of-scope answer 0.967. bf (session 27): reached 1.000, directly 0.975, domains
+    # 0.899 (English 0.906, Japanese 0.896), out-of-scope answer 0.967. Banners and questions on
+    # calm messages are 0.022–0.035 and 0.061–0.078 on the three. Sets bb and bc gave their places
+    # to be and bf: each set costs CI twenty seconds.
     "2026-11bd": Floors(0.97, 0.97, {"all": 0.86, "english": 0.845, "japanese": 0.865}, out_of_scope=0.9),
+    "2026-11be": Floors(0.975, 0.96, {"all": 0.88, "english": 0.89, "japanese": 0.875}, out_of_scope=0.93),
+    "2026-11bf": Floors(0.975, 0.96, {"all": 0.89, "english": 0.895, "japanese": 0.885}, out_of_scope=0.93),
 }
 
 
