@@ -34,8 +34,8 @@ class DomainErrors:
     # (missed domain, extra domain) in one message: the model read one need as another.
     swaps: Counter = field(default_factory=collections.Counter)
     by_style: Dict[str, Counter] = field(default_factory=lambda: collections.defaultdict(collections.Counter))
-    # Per language: messages by how the model's count compares with the writer's, and the
-    # hits, extras and misses of its best-scored domains taken as many as the writer gave.
+    # Per language: messages by how the model's count compares with the writer's, the hits,
+    # extras and misses as named, and those of its best-scored domains taken as many as the writer gave.
     by_count: Dict[str, Counter] = field(default_factory=lambda: collections.defaultdict(collections.Counter))
 
     def add(self, style: str, gold: Set[str], found: Set[str], ranked: Sequence[str] = ()) -> None:
@@ -51,7 +51,10 @@ class DomainErrors:
         by_count["messages"] += 1
         by_count["too many" if len(found) > len(gold) else "too few" if len(found) < len(gold)
                  else "right" if found == gold else "right count, other domains"] += 1
-        best = set(list(ranked)[:len(gold)])
+        by_count["hits"] += len(gold & found)
+        by_count["extra"] += len(found - gold)
+        by_count["missed"] += len(gold - found)
+        best = set(ranked[:len(gold)])
         by_count["ranked hits"] += len(gold & best)
         by_count["ranked extra"] += len(best - gold)
         by_count["ranked missed"] += len(gold - best)
@@ -94,11 +97,9 @@ def table(errors: DomainErrors, messages: int, sets: List[str]) -> str:
               "F1 with the writer's count |", "|---|---|---|---|---|---|---|---|"]
     for language in sorted(errors.by_count):
         counts = errors.by_count[language]
-        named = [errors.by_style[style] for style in errors.by_style
-                 if (style == "english") == (language == "English")]
-        hits, extra, missed = (sum(c[key] for c in named) for key in ("hits", "extra", "missed"))
         lines.append(f"| {language} | {counts['messages']} | {counts['right']} | {counts['too many']} | "
-                     f"{counts['too few']} | {counts['right count, other domains']} | {_f1(hits, extra, missed)} | "
+                     f"{counts['too few']} | {counts['right count, other domains']} | "
+                     f"{_f1(counts['hits'], counts['extra'], counts['missed'])} | "
                      f"{_f1(counts['ranked hits'], counts['ranked extra'], counts['ranked missed'])} |")
     return "\n".join(lines)
 
