@@ -56,6 +56,10 @@ def rasa_train(out_dir: Path, name: str, log_path: Optional[Path] = None) -> int
         "--out", str(out_dir), "--fixed-model-name", name,
         # As strict as the guide's `rasa data validate --fail-on-warnings`: a warning stops training.
         "--fail-on-validation-warnings",
+        # Rasa's cache is off (below), so its fingerprint run, which loads and fingerprints all
+        # the data to find cached components, could never skip one: 43 s of nothing. Whether to
+        # train at all is decided by this module's own fingerprint.
+        "--force",
     ]
     # Rasa's training cache keys on config and data, not on the custom components' code or
     # their YAML (rules, lexicon): a stale cached component would be trained on old code.

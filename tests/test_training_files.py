@@ -1,10 +1,15 @@
-"""The project's importer: the NLU data Rasa's importer gives, parsed once per file content."""
+"""The project's importer: the NLU data Rasa's importer gives, parsed once per file content, and
+the same refusal with the same message for a file that breaks Rasa's schema."""
+import re
+
+import pytest
+from rasa.shared.exceptions import YamlException
 from rasa.shared.importers.importer import TrainingDataImporter
 from rasa.shared.importers.rasa import RasaFileImporter
 
 from bot import training_files
 from bot.paths import PROJECT_ROOT
-from bot.training_files import ReadOnceFileImporter
+from bot.training_files import ReadOnceFileImporter, follows_nlu_schema
 
 
 def _examples(data):
@@ -40,3 +45,31 @@ def test_an_edited_file_is_read_again(tmp_path, monkeypatch):
     assert len(parsed) == 1, "the second request did not parse the file again"
     nlu.write_text('version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - おはよう\n', encoding="utf-8")
     assert [m.get("text") for m in importer.get_nlu_data("ja").training_examples] == ["おはよう"]
+
+
+BROKEN_FILES = {
+    "examples as a list": 'version: "3.1"\nnlu:\n- intent: greet\n  examples:\n    - こんにちは\n',
+    "an unknown key": 'version: "3.1"\nnlu:\n- intent: greet\n  exampels: |\n    - こんにちは\n',
+    "a duplicated key": 'version: "3.1"\nnlu:\n- intent: greet\n  intent: thanks\n  examples: |\n    - どうも\n',
+    "broken YAML": 'version: "3.1"\nnlu:\n- intent: greet\n  examples: |\n    - こんにちは\n - : [\n',
+}
+
+
+@pytest.mark.parametrize("content", BROKEN_FILES.values(), ids=BROKEN_FILES.keys())
+def test_a_file_breaking_the_schema_stops_training_with_rasas_message_and_line(tmp_path, content):
+    nlu = tmp_path / "nlu.yml"
+    nlu.write_text(content, encoding="utf-8")
+    with pytest.raises(YamlException) as ours:
+        ReadOnceFileImporter(None, None, [str(tmp_path)]).get_nlu_data("ja")
+    with pytest.raises(YamlException) as rasas:
+        RasaFileImporter(None, None, [str(tmp_path)]).get_nlu_data("ja")
+    assert type(ours.value) is type(rasas.value)
+    assert str(ours.value) == str(rasas.value)
+    # Where the trainer must look: Rasa's message names the file's line.
+    assert re.search(r"nlu\.yml:\d+|line \d+", str(ours.value), re.IGNORECASE)
+
+
+def test_the_quick_schema_check_passes_every_file_of_the_project():
+    files = sorted((PROJECT_ROOT / "data" / "nlu").glob("*.yml"))
+    assert files
+    assert [f.name for f in files if not follows_nlu_schema(f.read_text(encoding="utf-8"))] == []

@@ -66,20 +66,22 @@ def candidate_features(scores: np.ndarray, codes: Sequence[str], context: Concer
     foreign = float(context.language != JAPANESE)
     candidates = float((scores >= _CANDIDATE_FLOOR).sum()) / 3
     people = (float(context.about_older), float(context.about_child), float(context.about_someone_else))
+    term = np.array([float(code in context.written) for code in codes])
+    # Widened before multiplying, as the message's own facts (Python floats) are: the stored
+    # regression was fitted on rows made so.
+    wide_scores, wide_share = scores.astype(np.float64), share.astype(np.float64)
     rows = np.zeros((domains, feature_count(domains)), dtype=np.float32)
-    for d in range(domains):
-        own = np.zeros(domains, dtype=np.float32)
-        own[d] = 1.0
-        # The first domain's partner: which domain came first, seen from this one.
-        after_first = np.zeros(domains * domains, dtype=np.float32)
-        if rank[d] != 0:
-            after_first[order[0] * domains + d] = 1.0
-        term = float(codes[d] in context.written)
-        rows[d] = np.concatenate([
-            [scores[d], share[d], rank[d] == 0, rank[d] == 1, rank[d] == 2, top, second, term, length,
-             foreign, candidates, scores[d] * length, share[d] * length, term * scores[d], sentences],
-            after_first, own, own * scores[d], own * people[0], own * people[1], own * people[2],
-        ])
+    columns = [wide_scores, wide_share, rank == 0, rank == 1, rank == 2, top, second, term, length, foreign,
+               candidates, wide_scores * length, wide_share * length, term * wide_scores, sentences]
+    for index, column in enumerate(columns):
+        rows[:, index] = column
+    # The first domain's partner: which domain came first, seen from each of the others.
+    others = np.flatnonzero(rank != 0)
+    rows[others, 15 + order[0] * domains + others] = 1.0
+    own = 15 + domains * domains + np.arange(domains)
+    everyone = np.arange(domains)
+    for block, value in enumerate((1.0, wide_scores, *people)):
+        rows[everyone, own + block * domains] = value
     return rows
 
 
