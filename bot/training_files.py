@@ -9,9 +9,10 @@ Rasa's own merge returns, so training is unchanged.
 
 Rasa's schema check parses each file a second time with ruamel's round-trip loader, kept only
 so that an error can name its line: most of the time of reading the data (59 of the 71 seconds
-of 6.2 MB on a slow machine, BENCHMARKS.md "Training time"). The schema is checked here on the
-same plain parse Rasa reads the examples from; Rasa's own check runs only when that finds a
-problem, so a trainer still gets Rasa's message with the line.
+of 6.2 MB on a slow machine, BENCHMARKS.md "Training time"). The schema is checked here on a
+plain parse, the same loader Rasa then reads the examples with (the file is parsed twice, both
+quick, rather than copying Rasa's reader); Rasa's own check runs only when that finds a problem,
+so a trainer still gets Rasa's message with the line.
 """
 from __future__ import annotations
 
