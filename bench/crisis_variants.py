@@ -72,7 +72,7 @@ def main(argv: Optional[List[str]] = None) -> int:
     if args.calm_file:
         calm["file"] = [json.loads(line)["text"] for line in args.calm_file.read_text(encoding="utf-8").splitlines()
                         if line.strip()]
-    messages = training_messages()
+    messages = training_messages(holding_out=(c["text"] for c in danger_cases + calm_cases))
     base = detector_config()
     print(f"{len(danger['danger'])} danger-now and {len(calm_sets)} calm messages of {args.sets}; "
           f"{len(calm.get('file', []))} calm messages from the file", flush=True)

@@ -9,7 +9,9 @@ missed domain and an extra one in the same message; and, per language, whether t
 which domains come first or in how many are named (micro-F1 if the model named as many domains as
 the writer gave, its best-scored ones). The messages go through `bot.evaluate` of
 this checkout, as residents' do. Counts only: no message is printed. Sets used here have been
-read; a fresh set measures a change (`bench.unseen_report`).
+read; a fresh set measures a change (`bench.unseen_report`). A set in `bench.read_sets_training.USED`
+is training data: its counts show what the model did not learn from its own examples, not how it
+reads strangers, and a warning says so.
 """
 from __future__ import annotations
 
@@ -21,6 +23,7 @@ from typing import Counter, Dict, Iterable, List, Optional, Sequence, Set, Tuple
 
 from bench.benchmarks_file import replace_section
 from bench.domain_variants import READ_SETS
+from bench.read_sets_training import USED
 from bench.unseen_report import DATA, load_set, predict
 from bot.nlu.domain_classifier import OUT_OF_SCOPE
 from bot.paths import PROJECT_ROOT
@@ -115,6 +118,10 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--write-benchmarks", action="store_true")
     args = parser.parse_args(argv)
     sets = args.sets.split(",")
+    learned = [name for name in sets if name in USED]
+    if learned:
+        print(f"warning: {', '.join(learned)} trained on (bench/read_sets_training.py): in-sample counts",
+              file=sys.stderr)
     cases = [{**case, "id": f"{name}:{case['id']}"}
              for name in sets for case in load_set(DATA / f"unseen_{name}")["ordinary"]
              if case.get("text") and case.get("domains")]

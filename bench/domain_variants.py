@@ -5,7 +5,8 @@
 
 Trains only the DomainClassifier, once per variant (its config overrides on top of the
 component's defaults), on the project's NLU data tokenized as the pipeline does, and scores the
-ordinary concerns of the given sets as if each were read as a concern. For choosing a setting
+ordinary concerns of the given sets as if each were read as a concern. Those concerns are left
+out of what it learns from (the sets already used are training data: bench/read_sets_training.py). For choosing a setting
 on sets that have already been read and learned from; a choice is then measured on a fresh set
 with `bench.unseen_report` (a set used here is no longer unseen).
 """
@@ -19,7 +20,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
-from typing import Dict, List, Optional, Tuple
+from typing import Dict, Iterable, List, Optional, Tuple
 
 from rasa.engine.storage.local_model_storage import LocalModelStorage
 from rasa.engine.storage.resource import Resource
@@ -46,11 +47,16 @@ def tokenized(text: str) -> Message:
     return message
 
 
-def training_messages() -> List[Message]:
+def training_messages(holding_out: Iterable[str] = ()) -> List[Message]:
+    """The project's NLU examples, tokenized; none whose text is in `holding_out`: the ordinary
+    concerns of the sets already used are training data now (bench/read_sets_training.py), so a
+    comparison on them must leave them out of what it learns from."""
     importer = TrainingDataImporter.load_from_dict(
         config_path=str(PROJECT_ROOT / "config.yml"), domain_path=str(PROJECT_ROOT / "domain.yml"),
         training_data_paths=[str(PROJECT_ROOT / "data")])
-    messages = [m for m in importer.get_nlu_data().nlu_examples if m.get(TEXT)]
+    held_out = {text.strip() for text in holding_out}
+    messages = [m for m in importer.get_nlu_data().nlu_examples
+                if m.get(TEXT) and m.get(TEXT).strip() not in held_out]
     for message in messages:
         message.set(TOKENS_NAMES[TEXT], japanese_tokens(message.get(TEXT)))
     return messages
@@ -128,7 +134,8 @@ def main(argv: Optional[List[str]] = None) -> int:
     parser.add_argument("--title", default="Domain model variants on the sets already read")
     args = parser.parse_args(argv)
     sets = args.sets.split(",")
-    messages, cases = training_messages(), concerns(sets)
+    cases = concerns(sets)
+    messages = training_messages(holding_out=(c["text"] for c in cases))
     results = []
     for variant in args.variant:
         counts, seconds = score_variant(json.loads(variant), messages, cases)

@@ -1,6 +1,9 @@
 """Training concerns rewritten as residents without kanji write them (bot/nlu/writing_variants.py)."""
 import pytest
+from rasa.shared.nlu.constants import METADATA, METADATA_EXAMPLE, TEXT
+from rasa.shared.nlu.training_data.message import Message
 
+from bot.nlu.message_features import variant_messages
 from bot.nlu.writing_variants import hiragana_form, romaji_form, writing_variant
 
 
@@ -47,3 +50,12 @@ def test_a_concern_with_kanji_gets_one_kanji_free_rewriting(text):
     rewritten = writing_variant(text)
     assert rewritten in (hiragana_form(text), hiragana_form(text, spaced=True), romaji_form(text))
     assert not any(0x4E00 <= ord(c) <= 0x9FFF for c in rewritten)
+
+
+def test_an_example_labelled_rewrite_false_is_learned_only_as_written():
+    def concern(text, **labels):
+        return Message(data={TEXT: text, METADATA: {METADATA_EXAMPLE: {"domains": ["elderly"], **labels}}})
+
+    examples = [concern("母が認知症で心配です"), concern("父の介護で仕事を辞めました", rewrite=False),
+                concern("祖母が施設に入りたがっています", rewrite=True)]
+    assert [index for index, _ in variant_messages(examples)] == [0, 2]
