@@ -102,3 +102,17 @@ def test_the_training_matrix_is_rasas(trained):
     rasas = LogisticRegressionClassifier._create_X(classifier, examples)
     assert ours.shape == rasas.shape
     assert (ours.tocsr() != rasas.tocsr()).nnz == 0
+
+
+def test_examples_for_the_domain_classifier_only_leave_the_acts_as_they_were(trained):
+    _, _, parse, config, storage, context, data = trained
+    # A flood of "greet" examples would pull every reading towards greet, were they learned.
+    flood = [Message.build(f"母の介護が限界です {n}", "greet") for n in range(60)]
+    for message in flood:
+        message.set("metadata", {"example": {"domains": ["elderly"], "domains_only": True}})
+    with_flood = TrainingData(data.training_examples + flood)
+    JapaneseTokenizer(JapaneseTokenizer.get_default_config()).process_training_data(with_flood)
+    classifier = DialogueActClassifier.create(config, storage, Resource("acts-flooded"), context)
+    classifier.train(with_flood)
+    assert parse(classifier, "父の介護がつらい").get("intent")["name"] == "describe_concern"
+    assert classifier.clf.coef_.shape[0] == len(EXAMPLES)

@@ -36,3 +36,11 @@ def test_texts_and_labels_survive_the_yaml(tmp_path):
     assert [e.text for e in examples] == awkward
     assert all(e.domains == ("elderly", "poverty") and e.intent == "describe_concern" and not e.crisis
                for e in examples)
+
+
+def test_only_the_domain_classifier_learns_from_them():
+    from bot.nlu.concern_labels import for_domains_only
+    from bot.training_files import parsed_file
+
+    examples = parsed_file(str(OUTPUT), "en").nlu_examples
+    assert examples and all(for_domains_only(m) for m in examples)

@@ -42,6 +42,14 @@ def labelled_domains(message: Message) -> List[str]:
     return list(domains)
 
 
+def for_domains_only(message: Message) -> bool:
+    """An example only the domain classifier learns from (`domains_only: true`): the ordinary
+    concerns of the frozen sets already used (bench/read_sets_training.py). Their 17,000 calm
+    messages, long and written to a brief, moved the crisis detector's thresholds and raised the
+    banner on short chat lines; what they teach is which domains strangers name."""
+    return example_metadata(message).get("domains_only") is True
+
+
 def labelled_crisis(message: Message) -> bool:
     return bool(example_metadata(message).get("crisis", False))
 

@@ -41,7 +41,7 @@ from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from sklearn.feature_extraction.text import ENGLISH_STOP_WORDS
 
-from bot.nlu.concern_labels import example_metadata, labelled_crisis
+from bot.nlu.concern_labels import example_metadata, for_domains_only, labelled_crisis
 from bot.nlu.crisis_rules import RULES_PATH, CrisisFinding, CrisisRules, load_crisis_rules
 from bot.nlu.crisis_model import CATEGORIES, CrisisModel, CrisisModelSettings
 from bot.nlu.dialogue_acts import PLAIN_ACT_CONFIDENCE, PLAIN_DIALOGUE_ACTS, SERVICE_QUESTIONS
@@ -158,7 +158,7 @@ class CrisisDetector(GraphComponent):
     def fit_model(self, messages: List[Message]) -> CrisisModel:
         """The learned model from tokenized, labelled messages (also bench.crisis_variants' way to
         try a setting without `rasa train`)."""
-        examples = list(messages)
+        examples = [m for m in messages if not for_domains_only(m)]
         groups = list(range(len(examples)))
         if self._config["writing_variants"]:
             for index, variant in variant_messages(examples):

@@ -30,6 +30,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.nlu.classifiers.logistic_regression_classifier import LogisticRegressionClassifier
 from rasa.shared.nlu.constants import FEATURE_TYPE_SENTENCE, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from rasa.shared.nlu.training_data.training_data import TrainingData
+
+from bot.nlu.concern_labels import for_domains_only
 
 logger = logging.getLogger(__name__)
 
@@ -40,6 +43,12 @@ ARRAYS_FILE = "dialogue_acts.npz"
     DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER, is_trainable=True
 )
 class DialogueActClassifier(LogisticRegressionClassifier):
+    def train(self, training_data: TrainingData) -> Resource:
+        # Examples labelled for the domain classifier only (bot.nlu.concern_labels.for_domains_only)
+        # would add 17,000 concerns to one act and double this regression's training time.
+        kept = [m for m in training_data.training_examples if not for_domains_only(m)]
+        return super().train(TrainingData(training_examples=kept))
+
     def process(self, messages: List[Message]) -> List[Message]:
         trained = hasattr(self.clf, "coef_")
         readable = [m for m in messages if trained and (m.get(TEXT) or "").strip() and _has_features(m)]
