@@ -29,13 +29,11 @@ DomainClassifier alone, trained on the other training data with and without one 
 from __future__ import annotations
 
 import argparse
-import collections
 import json
 import random
 import re
 import sys
 import unicodedata
-from pathlib import Path
 from typing import Iterable, List, Set
 
 from bench.benchmarks_file import replace_section

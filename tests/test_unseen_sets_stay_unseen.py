@@ -5,21 +5,15 @@ are training data (bench/read_sets_training.py). Greetings and thanks
 of a few words are written alike by everyone («What's the weather tomorrow?»), so only messages of
 20 characters or more count (40 letters in a language written in the Latin alphabet)."""
 import json
-import re
-import unicodedata
 
 import pytest
 
-from bench.read_sets_training import USED
+from bench.read_sets_training import USED, comparable
 from bot.nlu.concern_labels import load_labelled_examples
 from bot.paths import PROJECT_ROOT
 
 SHORTEST_TELLING = 20
 SHORTEST_TELLING_LATIN = 40
-
-
-def _comparable(text: str) -> str:
-    return re.sub(r"[\W_]+", "", unicodedata.normalize("NFKC", text).lower())
 
 
 def _telling(comparable: str) -> bool:
@@ -38,8 +32,8 @@ def _unseen_messages(with_used_sets: bool):
             case = json.loads(line)
             texts = [case.get("text")] + [t if isinstance(t, str) else t.get("text") for t in case.get("turns") or []]
             for text in filter(None, texts):
-                if _telling(_comparable(text)):
-                    messages[_comparable(text)] = f"{path.parent.name}/{case['id']}"
+                if _telling(comparable(text)):
+                    messages[comparable(text)] = f"{path.parent.name}/{case['id']}"
     return messages
 
 
@@ -47,7 +41,7 @@ def _unseen_messages(with_used_sets: bool):
 def test_no_example_is_a_frozen_unseen_message(folder):
     unseen = _unseen_messages(with_used_sets=folder == "tests/nlu_eval")
     assert len(unseen) > 5000  # the sets were read
-    leaked = [(example.text[:40], unseen[_comparable(example.text)])
+    leaked = [(example.text[:40], unseen[comparable(example.text)])
               for example in load_labelled_examples(PROJECT_ROOT / folder)
-              if _comparable(example.text) in unseen]
+              if comparable(example.text) in unseen]
     assert leaked == []
