@@ -53,3 +53,25 @@ def test_saved_and_loaded_without_pickle_the_shares_stay(tmp_path):
 
 def test_no_stored_neighbours_loads_as_none(tmp_path):
     assert SimilarExamples.load(tmp_path) is None
+
+
+def test_common_and_rare_features_together_give_the_plain_nearest_neighbours():
+    # 300 training rows: a few features in most rows (read densely when scoring many messages),
+    # many in one or two (read sparsely); the shares must be those of the plain cosine product.
+    random = np.random.default_rng(7)
+    common = (random.random((300, 4)) < 0.8) * random.random((300, 4))
+    rare = sp.random(300, 400, density=0.005, random_state=7).toarray()
+    sparse = np.hstack([common, rare]).astype(np.float32)
+    dense = random.random((300, 3)).astype(np.float32)
+    labels = random.random((300, 5)) < 0.3
+    examples = SimilarExamples.fit(sp.csr_matrix(np.hstack([sparse, dense])), sparse.shape[1], labels, 7)
+    queries = np.hstack([sparse[:40] + 0.1 * (sparse[40:80] > 0), dense[:40]]).astype(np.float32)
+
+    shares = examples.label_shares(sp.csr_matrix(queries))
+
+    training = np.hstack([sparse, dense])
+    similarity = (queries @ training.T) / np.linalg.norm(training, axis=1)
+    for row, expected in zip(similarity, shares):
+        nearest = np.argsort(-row)[:7]
+        weights = np.maximum(row[nearest], 0)
+        np.testing.assert_allclose(expected, weights @ labels[nearest] / weights.sum(), rtol=1e-4, atol=1e-6)

@@ -19,12 +19,17 @@ import scipy.sparse as sp
 # Rows compared at once when scoring many messages (training folds): bounds the dense
 # similarity block to CHUNK × training rows.
 CHUNK = 512
+# Scoring many messages, a feature in at least this share of the training rows (single kana,
+# particles) is read from a dense copy: a sparse product spends most of its time on those few
+# hundred columns, which a dense one does in a tenth of the time. The other ~99 % stay sparse.
+DENSE_FEATURE_SHARE = 0.05
 
 
 class SimilarExamples:
     def __init__(self, sparse_features: sp.spmatrix, dense_rows: np.ndarray, labels: np.ndarray, neighbours: int) -> None:
         # Features × training rows, by feature: one message reads only its own features' rows.
-        self._sparse = sparse_features.tocsr()
+        # float32 as stored: the training folds compare in the precision the model answers in.
+        self._sparse = sparse_features.tocsr().astype(np.float32)
         self._dense = dense_rows.astype(np.float32)
         self._labels = labels.astype(np.float32)
         self._neighbours = neighbours
@@ -42,12 +47,23 @@ class SimilarExamples:
         """For each row of matrix: per label, the similarity-weighted share of its nearest
         training rows that carry it (0 to 1)."""
         width = self._sparse.shape[0]
+        frequent, rare = self._features_by_frequency()
+        frequent_rows = np.ascontiguousarray(self._sparse[frequent].toarray())
+        rare_rows = self._sparse[rare]
         shares = np.zeros((matrix.shape[0], self._labels.shape[1]), dtype=np.float32)
         for start in range(0, matrix.shape[0], CHUNK):
-            block = matrix[start:start + CHUNK]
-            similarity = (block[:, :width] @ self._sparse).toarray() + block[:, width:].toarray() @ self._dense.T
+            block = matrix[start:start + CHUNK].astype(np.float32)
+            sparse_part = block[:, :width]
+            similarity = (sparse_part[:, frequent].toarray() @ frequent_rows
+                          + (sparse_part[:, rare] @ rare_rows).toarray()
+                          + block[:, width:].toarray() @ self._dense.T)
             shares[start:start + CHUNK] = self._shares(similarity * self._inverse_norms)
         return shares
+
+    def _features_by_frequency(self) -> tuple:
+        rows_with_feature = np.diff(self._sparse.indptr)
+        common = rows_with_feature >= max(1, DENSE_FEATURE_SHARE * self._sparse.shape[1])
+        return np.flatnonzero(common), np.flatnonzero(~common)
 
     def label_shares_of_one(self, columns: np.ndarray, values: np.ndarray, dense: Optional[np.ndarray]) -> np.ndarray:
         """The same for one message given as its TF-IDF columns and values and its weighted
