@@ -98,7 +98,9 @@ def concerns(sets: Iterable[str], skip: Set[str]) -> List[dict]:
             text = (case.get("text") or "").strip()
             if text and case.get("domains") and text not in seen and comparable(text) not in seen:
                 seen.add(text)
-                chosen.append({"text": text, "domains": sorted(case["domains"]), "set": name})
+                # The style only groups `--measure-halves`' figures; the training file has no use for it.
+                chosen.append({"text": text, "domains": sorted(case["domains"]), "set": name,
+                               "style": case.get("style")})
     return chosen
 
 
