@@ -104,6 +104,10 @@ def concerns(sets: Iterable[str], skip: Set[str]) -> List[dict]:
     return chosen
 
 
+# What every example of the file carries besides its domains (and what --measure-halves gives its own).
+EXAMPLE_FLAGS = {"crisis": False, "rewrite": False, "domains_only": True}
+
+
 def nlu_yaml(cases: List[dict], sets: List[str]) -> str:
     lines = [
         'version: "3.1"',
@@ -116,7 +120,8 @@ def nlu_yaml(cases: List[dict], sets: List[str]) -> str:
     for case in cases:
         # A JSON string is a YAML double-quoted scalar: quotes, backslashes and line breaks survive.
         lines.append(f"  - text: {json.dumps(case['text'], ensure_ascii=False)}")
-        lines.append(f"    metadata: {{domains: [{', '.join(case['domains'])}], crisis: false, rewrite: false, domains_only: true}}")
+        flags = ", ".join(f"{name}: {str(value).lower()}" for name, value in EXAMPLE_FLAGS.items())
+        lines.append(f"    metadata: {{domains: [{', '.join(case['domains'])}], {flags}}}")
     return "\n".join(lines) + "\n"
 
 
@@ -140,7 +145,7 @@ def measure_halves() -> str:
         for case in (c for name in learned for c in cases[name]):
             message = tokenized(case["text"])
             message.set(INTENT, "describe_concern")
-            message.set(METADATA, {"example": {"domains": case["domains"], "crisis": False, "rewrite": False, "domains_only": True}})
+            message.set(METADATA, {"example": {"domains": case["domains"], **EXAMPLE_FLAGS}})
             extra.append(message)
         without, _ = score_variant({}, base, test)
         with_them, _ = score_variant({}, base + extra, test)
